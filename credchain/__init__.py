@@ -1,0 +1,58 @@
+"""credchain: see which AWS credentials botocore will use, why, and what they shadow.
+
+``explain()`` re-walks botocore's credential provider chain without its side
+effects; ``assert_role()`` fails unless the process runs as the expected role.
+Nothing heavy is imported here: botocore loads on the first inspection.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from credchain._report import ProviderResult, Report, Status
+
+if TYPE_CHECKING:
+    from credchain._assert_role import assert_role, require_role
+    from credchain._explain import explain
+    from credchain._identity import Identity, identify
+    from credchain.exceptions import CredchainError, IdentityError, RoleAssertionError
+
+__all__ = [
+    "CredchainError",
+    "Identity",
+    "IdentityError",
+    "ProviderResult",
+    "Report",
+    "RoleAssertionError",
+    "Status",
+    "__version__",
+    "assert_role",
+    "explain",
+    "identify",
+    "require_role",
+]
+
+_LAZY = {
+    "explain": "credchain._explain",
+    "assert_role": "credchain._assert_role",
+    "require_role": "credchain._assert_role",
+    "identify": "credchain._identity",
+    "Identity": "credchain._identity",
+    "CredchainError": "credchain.exceptions",
+    "IdentityError": "credchain.exceptions",
+    "RoleAssertionError": "credchain.exceptions",
+}
+
+
+def __getattr__(name: str) -> Any:
+    if name == "__version__":
+        from importlib.metadata import version
+
+        return version("credchain")
+    if name in _LAZY:
+        import importlib
+
+        value = getattr(importlib.import_module(_LAZY[name]), name)
+        globals()[name] = value
+        return value
+    raise AttributeError(f"module 'credchain' has no attribute {name!r}")

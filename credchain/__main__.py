@@ -1,0 +1,5 @@
+"""``python -m credchain``."""
+
+from credchain._cli import main
+
+raise SystemExit(main())

@@ -1,0 +1,141 @@
+"""Every use of botocore internals, in one place.
+
+botocore is imported lazily: ``import credchain`` stays cheap, and the heavy
+modules (``botocore.credentials``, ``botocore.utils``) load only when an
+inspection needs them.
+"""
+
+from __future__ import annotations
+
+import sys
+from functools import lru_cache
+from typing import Any
+
+# The chains credchain knows, by the botocore versions that build them (pre-profile,
+# profile and post-profile providers as create_credential_resolver orders them).
+CHAIN_WITH_LOGIN = (
+    "env",
+    "assume-role",
+    "assume-role-with-web-identity",
+    "sso",
+    "shared-credentials-file",
+    "login",
+    "custom-process",
+    "config-file",
+    "ec2-credentials-file",
+    "boto-config",
+    "container-role",
+    "iam-role",
+)
+CHAIN_WITHOUT_LOGIN = tuple(m for m in CHAIN_WITH_LOGIN if m != "login")
+#: What ``ProfileProviderBuilder.providers`` builds (also for source profiles).
+PROFILE_METHODS = (
+    "assume-role-with-web-identity",
+    "sso",
+    "shared-credentials-file",
+    "login",
+    "custom-process",
+    "config-file",
+)
+#: (first version, chain) pairs, newest first.
+KNOWN_CHAINS: tuple[tuple[tuple[int, ...], tuple[str, ...]], ...] = (
+    ((1, 41, 0), CHAIN_WITH_LOGIN),
+    ((1, 34, 0), CHAIN_WITHOUT_LOGIN),
+)
+OLDEST_SUPPORTED = (1, 35, 0)
+
+
+@lru_cache(maxsize=None)
+def version() -> str:
+    import botocore
+
+    return str(botocore.__version__)
+
+
+def version_tuple(v: str | None = None) -> tuple[int, ...]:
+    parts = []
+    for p in (v or version()).split("."):
+        digits = "".join(ch for ch in p if ch.isdigit())
+        parts.append(int(digits or 0))
+    return tuple(parts)
+
+
+def known_chain(v: str | None = None) -> tuple[str, ...]:
+    """The chain credchain knows for this botocore version."""
+    vt = version_tuple(v)
+    for first, chain in KNOWN_CHAINS:
+        if vt >= first:
+            return chain
+    return CHAIN_WITHOUT_LOGIN
+
+
+@lru_cache(maxsize=None)
+def _session_variables() -> dict[str, tuple[Any, Any, Any, Any]]:
+    from botocore.configprovider import BOTOCORE_DEFAUT_SESSION_VARIABLES
+
+    return dict(BOTOCORE_DEFAUT_SESSION_VARIABLES)
+
+
+def session_variable(name: str) -> tuple[Any, Any, Any, Any]:
+    """(config name, env var names, default, typecast) from botocore's own table."""
+    return _session_variables()[name]
+
+
+class _StandInSession:
+    """Just enough of a Session for create_credential_resolver to build (not load) a chain."""
+
+    def __init__(self, explicit_profile: bool) -> None:
+        self._explicit = explicit_profile
+
+    def get_config_variable(self, name: str, methods: Any = None) -> Any:
+        if name == "profile":
+            return "default" if self._explicit else None
+        return session_variable(name)[2] if name in _session_variables() else None
+
+    def instance_variables(self) -> dict[str, Any]:
+        return {"profile": "default"} if self._explicit else {}
+
+    def user_agent(self) -> str:
+        return "credchain"
+
+    @property
+    def full_config(self) -> dict[str, Any]:
+        return {"profiles": {}}
+
+    def create_client(self, *args: Any, **kwargs: Any) -> Any:
+        raise RuntimeError("credchain never creates clients while inspecting")
+
+
+def botocore_chain(explicit_profile: bool) -> tuple[str, ...] | None:
+    """The METHOD order the installed botocore builds, when it is cheap to ask.
+
+    botocore is asked only when ``botocore.credentials`` is already imported in
+    this process (only then could anything have changed its chain); otherwise
+    the known chain for the installed version is used. None if it can't be built.
+    """
+    if "botocore.credentials" not in sys.modules:
+        return None
+    try:
+        from botocore.credentials import create_credential_resolver
+
+        resolver = create_credential_resolver(_StandInSession(explicit_profile))
+        return tuple(str(p.METHOD) for p in resolver.providers)
+    except Exception:
+        return None
+
+
+def resolver_providers(session: Any) -> list[Any]:
+    """The provider objects of a real session's credential resolver."""
+    resolver = session.get_component("credential_provider")
+    return list(getattr(resolver, "providers", []))
+
+
+def has_crt() -> bool:
+    """botocore's own test for the optional awscrt dependency (``botocore.compat.HAS_CRT``)."""
+    try:
+        from botocore.compat import HAS_CRT
+    except ImportError:  # pragma: no cover
+        return False
+    from botocore import compat
+
+    return bool(HAS_CRT) and getattr(compat, "EC", None) is not None

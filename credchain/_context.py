@@ -1,0 +1,212 @@
+"""Context: everything a provider may touch — environment, files, network, processes.
+
+Providers never read ``os.environ`` or the file system themselves; they ask the
+context, which mirrors a ``botocore.session.Session`` seen through the given
+environment: the same session variables (botocore's own table), the same lazy
+``full_config`` and ``get_scoped_config`` with the same exceptions at the same
+moment, and ``~`` / ``$VAR`` expanded with the inspected environment's HOME.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import threading
+from collections.abc import Mapping
+from concurrent.futures import Future, ThreadPoolExecutor
+from typing import Any, Callable, TypeVar
+
+from credchain import _botocore
+
+T = TypeVar("T")
+
+_VAR = re.compile(r"\$(\w+|\{[^}]*\})", re.ASCII)
+
+
+class Context:
+    """One inspection's view of the world (one per ``explain()`` call)."""
+
+    def __init__(
+        self,
+        env: Mapping[str, str],
+        *,
+        instance_vars: Mapping[str, Any] | None = None,
+        network: bool = True,
+        run_process: bool = False,
+        timeout: float | None = None,
+        is_process_env: bool = False,
+    ) -> None:
+        self.env = env
+        self.instance_vars = dict(instance_vars or {})
+        self.network = network
+        self.run_process = run_process
+        self.timeout = timeout
+        self.is_process_env = is_process_env
+        self.reached = True  # False while inspecting below the winner: run nothing there
+        self.secrets: set[str] = set()
+        self.key_ids: set[str] = set()
+        self._ini_cache: dict[str, Any] = {}
+        self._full_config: dict[str, Any] | None = None
+        self._futures: dict[str, Future[Any]] = {}
+        self._pool: ThreadPoolExecutor | None = None
+        self._lock = threading.Lock()
+
+    # -- paths ---------------------------------------------------------------------------
+
+    def home(self) -> str:
+        home = self.env.get("HOME")
+        if home is None:  # os.path.expanduser falls back to the password database
+            import pwd
+
+            try:
+                return pwd.getpwuid(os.getuid()).pw_dir
+            except KeyError:
+                return "/"
+        return home
+
+    def expand(self, path: str) -> str:
+        """``os.path.expandvars`` then ``expanduser``, as botocore's loaders do, in this env."""
+        if self.is_process_env:
+            return os.path.expanduser(os.path.expandvars(path))
+
+        def sub(m: re.Match[str]) -> str:
+            name = m.group(1).strip("{}")
+            return self.env.get(name, m.group(0))
+
+        if "$" in path:
+            path = _VAR.sub(sub, path)
+        if path == "~" or path.startswith("~/"):
+            home = self.home().rstrip("/") or "/"
+            path = home + path[1:] if path != "~" else home
+        return path
+
+    # -- botocore's session variables ------------------------------------------------------
+
+    def var(self, name: str) -> Any:
+        """``Session.get_config_variable(name)``: instance, env, scoped config, default."""
+        config_name, env_names, default, typecast = _botocore.session_variable(name)
+        value: Any = None
+        if name in self.instance_vars and self.instance_vars[name] is not None:
+            value = self.instance_vars[name]
+        if value is None and env_names:
+            for env_name in [env_names] if isinstance(env_names, str) else env_names:
+                if env_name in self.env:
+                    value = self.env[env_name]
+                    break
+        if value is None and config_name is not None:
+            value = self.scoped_config().get(config_name)
+        if value is None:
+            value = default
+        if value is not None and typecast is not None:
+            value = typecast(value)
+        return value
+
+    def var_source(self, name: str) -> str:
+        """Where ``var(name)`` comes from, for reports (never raises)."""
+        config_name, env_names, _default, _t = _botocore.session_variable(name)
+        if self.instance_vars.get(name) is not None:
+            return "session"
+        for env_name in [env_names] if isinstance(env_names, str) else env_names or []:
+            if env_name in self.env:
+                return env_name
+        if config_name is not None:
+            try:
+                if config_name in self.scoped_config():
+                    return f"{config_name} in the config file"
+            except Exception:  # noqa: S110 - only a label
+                pass
+        return "default"
+
+    def ini(self, path: str) -> dict[str, Any]:
+        """``botocore.configloader.raw_config_parse`` on an expanded path, parsed once."""
+        path = self.expand(path)
+        if path not in self._ini_cache:
+            from botocore.configloader import raw_config_parse
+
+            try:
+                self._ini_cache[path] = raw_config_parse(path)
+            except Exception as e:  # ConfigNotFound, ConfigParseError: re-raised each time
+                self._ini_cache[path] = e
+        cached = self._ini_cache[path]
+        if isinstance(cached, Exception):
+            raise cached
+        self._collect_secrets(cached)
+        return dict(cached)
+
+    def config_file_profiles(self, path: str) -> dict[str, Any]:
+        """``botocore.configloader.load_config``: the config file as a profile map."""
+        from botocore.configloader import build_profile_map
+
+        return dict(build_profile_map(self.ini(path)))
+
+    def full_config(self) -> dict[str, Any]:
+        """``Session.full_config``: config file, with the credentials file merged over it."""
+        if self._full_config is None:
+            from botocore.exceptions import ConfigNotFound
+
+            try:
+                config = self.config_file_profiles(self.var("config_file"))
+            except ConfigNotFound:
+                config = {"profiles": {}}
+            try:
+                creds = self.ini(self.var("credentials_file"))
+                for profile, values in creds.items():
+                    if profile not in config["profiles"]:
+                        config["profiles"][profile] = values
+                    else:
+                        config["profiles"][profile].update(values)
+            except ConfigNotFound:
+                pass
+            self._full_config = config
+        return self._full_config
+
+    def profiles(self) -> dict[str, dict[str, Any]]:
+        profiles: dict[str, dict[str, Any]] = self.full_config().get("profiles", {})
+        return profiles
+
+    def scoped_config(self) -> dict[str, Any]:
+        """``Session.get_scoped_config``: raises ProfileNotFound for a missing named profile."""
+        profile_name = self.var("profile")
+        profile_map = self.profiles()
+        if profile_name is None:
+            return dict(profile_map.get("default", {}))
+        if profile_name not in profile_map:
+            from botocore.exceptions import ProfileNotFound
+
+            raise ProfileNotFound(profile=profile_name)
+        return dict(profile_map[profile_name])
+
+    # -- secrets ---------------------------------------------------------------------------
+
+    def _collect_secrets(self, sections: Mapping[str, Any]) -> None:
+        for values in sections.values():
+            if isinstance(values, Mapping):
+                for key, value in values.items():
+                    if isinstance(value, str):
+                        self.note_value(key, value)
+
+    def note_value(self, key: str, value: Any) -> None:
+        """Remember values that must never be printed (by the name they are stored under)."""
+        if not isinstance(value, str) or not value:
+            return
+        k = key.lower()
+        if "access_key_id" in k or k in ("accesskeyid", "access_key"):
+            self.key_ids.add(value)
+        elif any(w in k for w in ("secret", "token", "password", "credential")):
+            if "file" not in k and "process" not in k and "source" not in k:
+                self.secrets.add(value)
+
+    # -- probes ----------------------------------------------------------------------------
+
+    def probe(self, name: str, fn: Callable[[], T]) -> Future[T]:
+        """Run a network probe once per inspection, concurrently with everything else."""
+        with self._lock:
+            if name not in self._futures:
+                if self._pool is None:
+                    self._pool = ThreadPoolExecutor(max_workers=4, thread_name_prefix="credchain")
+                self._futures[name] = self._pool.submit(fn)
+            return self._futures[name]
+
+    def close(self) -> None:
+        if self._pool is not None:
+            self._pool.shutdown(wait=False)

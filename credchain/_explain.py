@@ -1,0 +1,168 @@
+"""explain(): build the context, walk botocore's chain, place each finding in it."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+import attrs
+
+from credchain import _botocore
+from credchain._chain import build_chain
+from credchain._context import Context
+from credchain._mask import mask_key, scrub, scrub_foreign
+from credchain._report import ProviderResult, Report, Status
+from credchain.providers import Finding
+
+
+def explain(
+    *,
+    profile: str | None = None,
+    session: object | None = None,
+    env: Mapping[str, str] | None = None,
+    network: bool = True,
+    run_process: bool = False,
+    timeout: float | None = None,
+) -> Report:
+    """Say which credentials botocore would use here, why, and what they shadow.
+
+    Mirrors ``botocore.session.Session(profile=profile).get_credentials()``
+    without its side effects: no file is written, no token refreshed, no STS
+    call made, no process run unless ``run_process``, no socket opened unless
+    ``network``. Whatever botocore would raise is reported, never raised.
+
+    Args:
+        profile: an explicit profile, like ``boto3.Session(profile_name=...)``
+            (removes the ``env`` provider from the chain, as botocore does).
+        session: a ``botocore.session.Session`` or ``boto3.session.Session``
+            whose profile and settings to inspect.
+        env: replaces ``os.environ`` for this inspection (its HOME drives ``~``).
+        network: allow probing the instance metadata and container endpoints.
+        run_process: actually run ``credential_process`` commands, as botocore does.
+        timeout: bound for each network probe (seconds); None: botocore's
+            ``metadata_service_timeout``.
+
+    Returns:
+        A :class:`Report`.
+
+    .. versionadded:: 0.1.0
+    """
+    instance_vars: dict[str, Any] = {}
+    explicit_credentials = False
+    if session is not None:
+        botocore_session = getattr(session, "_session", session)
+        instance_vars.update(botocore_session.instance_variables())
+        explicit_credentials = getattr(botocore_session, "_credentials", None) is not None
+    if profile is not None:
+        instance_vars["profile"] = profile
+    ctx = Context(
+        os.environ if env is None else dict(env),
+        instance_vars=instance_vars,
+        network=network,
+        run_process=run_process,
+        timeout=timeout,
+        is_process_env=env is None,
+    )
+    try:
+        report = _walk(ctx)
+    finally:
+        ctx.close()
+    if explicit_credentials:
+        report = attrs.evolve(
+            report,
+            explicit_credentials=True,
+            warnings=(
+                *report.warnings,
+                "this session was given explicit credentials: they bypass the chain below.",
+            ),
+        )
+    return report
+
+
+def _profile_source(ctx: Context) -> str | None:
+    if ctx.instance_vars.get("profile") is not None:
+        return "explicit"
+    for name in ("AWS_DEFAULT_PROFILE", "AWS_PROFILE"):  # botocore's precedence
+        if name in ctx.env:
+            return name
+    return None
+
+
+def _walk(ctx: Context) -> Report:
+    profile_name = ctx.var("profile") or "default"
+    explicit = ctx.instance_vars.get("profile") is not None
+    chain = build_chain(ctx, explicit)
+    raises = message = None
+    if chain.build_error is not None:
+        raises = type(chain.build_error).__name__
+        message = str(chain.build_error)
+    decided = raises is not None
+    winner: ProviderResult | None = None
+    failed: ProviderResult | None = None
+    results: list[ProviderResult] = []
+    for method, inspector in chain.providers:
+        if inspector is None:
+            finding = _disabled(method, ctx)
+        else:
+            ctx.reached = not decided
+            try:
+                finding = inspector.inspect(ctx, profile_name)
+            except Exception as e:  # a provider bug must not become a traceback
+                finding = Finding(
+                    Status.UNKNOWN, None, f"credchain could not inspect this provider: {e!r}"
+                )
+        status = finding.status
+        if status is Status.FOUND and decided:
+            status = Status.SHADOWED
+        result = _result(ctx, method, finding, status, inspector)
+        if not decided and status is Status.FOUND:
+            winner, decided = result, True
+        elif not decided and status is Status.ERROR:
+            failed, decided = result, True
+            raises, message = finding.raises, finding.message
+        results.append(result)
+    return Report(
+        providers=tuple(results),
+        winner=winner,
+        raises=raises,
+        error=failed,
+        profile=str(profile_name),
+        botocore_version=_botocore.version(),
+        profile_source=_profile_source(ctx),
+        message=scrub_foreign(message, ctx.secrets, ctx.key_ids) if message else None,
+        warnings=chain.warnings,
+        network=ctx.network,
+        run_process=ctx.run_process,
+    )
+
+
+def _disabled(method: str, ctx: Context) -> Finding:
+    if method == "env":
+        return Finding(
+            Status.DISABLED,
+            "AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY",
+            "an explicit profile removes the environment provider from botocore's chain.",
+        )
+    return Finding(Status.DISABLED, None, "not in the installed botocore's chain.")
+
+
+def _result(
+    ctx: Context, method: str, f: Finding, status: Status, inspector: object
+) -> ProviderResult:
+    def clean(text: str | None) -> str | None:
+        return None if text is None else scrub(text, ctx.secrets, ctx.key_ids)
+
+    details: Sequence[str] = [clean(d) or "" for d in f.details]
+    return ProviderResult(
+        method=method,
+        status=status,
+        source=clean(f.source),
+        reason=clean(f.reason) or "",
+        access_key=mask_key(f.access_key),
+        role_arn=f.role_arn,
+        raises=f.raises if status is Status.ERROR else None,
+        details=tuple(details),
+        fix=clean(f.fix),
+        provider_class=type(inspector).__name__ if inspector is not None else None,
+    )

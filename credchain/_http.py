@@ -1,0 +1,204 @@
+"""Network probes: the instance metadata service and container credential endpoints.
+
+Both follow botocore's own fetch rules and use botocore's own HTTP stack
+(``URLLib3Session``, ``AWSRequest``, ``ContainerMetadataFetcher``), so the same
+responses give the same outcome. The IMDS probe differs in one respect only:
+the IMDSv2 token request and the IMDSv1 role request go out concurrently, so a
+silent metadata service costs one timeout where botocore spends two.
+"""
+
+from __future__ import annotations
+
+import json
+import threading
+from typing import Any
+
+import attrs
+
+TOKEN_PATH = "latest/api/token"
+ROLE_PATH = "latest/meta-data/iam/security-credentials/"
+REQUIRED_FIELDS = ("AccessKeyId", "SecretAccessKey", "Token", "Expiration")
+
+
+@attrs.frozen
+class IMDSResult:
+    """What the IMDS credential fetch saw (``outcome`` names the branch botocore takes)."""
+
+    outcome: str  # "credentials" | "unreachable" | "no-role" | "bad-credentials" | "raise"
+    url: str
+    detail: str
+    role_name: str | None = None
+    credentials: Any = None
+    exception: BaseException | None = None
+    v2: bool | None = None
+
+
+def _url(base: str, path: str) -> str:
+    return f"{base}{'' if base.endswith('/') else '/'}{path}"
+
+
+class _Exceeded(Exception):
+    """botocore's _RetriesExceededError: the fetch gives up and returns no credentials."""
+
+
+def probe_imds(
+    base_url: str, timeout: float, attempts: int, v1_disabled: bool, user_agent: str
+) -> IMDSResult:
+    """botocore's ``InstanceMetadataFetcher.retrieve_iam_role_credentials``, side by side."""
+    from botocore.awsrequest import AWSRequest
+    from botocore.exceptions import HTTPClientError
+    from botocore.httpsession import URLLib3Session
+    from botocore.utils import RETRYABLE_HTTP_ERRORS, get_environ_proxies
+
+    try:
+        from botocore.exceptions import ReadTimeoutError
+    except ImportError:  # pragma: no cover
+        ReadTimeoutError = HTTPClientError  # type: ignore[misc,assignment]
+
+    http = URLLib3Session(timeout=timeout, proxies=get_environ_proxies(base_url))
+    headers_ua = {"User-Agent": user_agent}
+    timed_out: list[str] = []
+
+    def send(method: str, path: str, headers: dict[str, str]) -> Any:
+        req = AWSRequest(method=method, url=_url(base_url, path), headers={**headers, **headers_ua})
+        return http.send(req.prepare())
+
+    def fetch_token() -> str | None:
+        for _ in range(attempts):
+            try:
+                r = send("PUT", TOKEN_PATH, {"x-aws-ec2-metadata-token-ttl-seconds": "21600"})
+                if r.status_code == 200:
+                    return str(r.text)
+                if r.status_code in (404, 403, 405):
+                    return None
+                if r.status_code == 400:
+                    raise _BadRequest()
+            except ReadTimeoutError:
+                timed_out.append("token")
+                return None
+            except RETRYABLE_HTTP_ERRORS as e:
+                if "Timeout" in type(e).__name__:
+                    timed_out.append("token")
+            except HTTPClientError as e:
+                from urllib3.exceptions import LocationParseError
+
+                if isinstance(e.kwargs.get("error"), LocationParseError):
+                    from botocore.exceptions import InvalidIMDSEndpointError
+
+                    raise InvalidIMDSEndpointError(endpoint=_url(base_url, TOKEN_PATH), error=e)
+                raise
+        return None
+
+    def get(path: str, token: str | None, check_json: bool = False) -> Any:
+        headers = {"x-aws-ec2-metadata-token": token} if token is not None else {}
+        for _ in range(attempts):
+            try:
+                r = send("GET", path, headers)
+            except RETRYABLE_HTTP_ERRORS as e:
+                if "Timeout" in type(e).__name__:
+                    timed_out.append(path)
+                continue
+            if r.status_code != 200 or not r.content:
+                continue
+            if check_json:
+                try:
+                    json.loads(r.text)
+                except ValueError:
+                    continue
+            return r
+        raise _Exceeded()
+
+    # Start the IMDSv1 role request beside the token request: botocore sends it only
+    # after the token request fails, and gets the same answer then.
+    v1: dict[str, Any] = {}
+
+    def v1_role() -> None:
+        try:
+            v1["r"] = get(ROLE_PATH, None)
+        except BaseException as e:
+            v1["e"] = e
+
+    v1_thread = None
+    if not v1_disabled:
+        v1_thread = threading.Thread(target=v1_role, daemon=True)
+        v1_thread.start()
+    try:
+        try:
+            token = fetch_token()
+        except _BadRequest:
+            return IMDSResult(
+                "no-role", base_url, "the token request was refused with HTTP 400", v2=True
+            )
+        if token is None and v1_disabled:
+            from botocore.exceptions import MetadataRetrievalError
+
+            exc = MetadataRetrievalError(
+                error_msg="Unable to retrieve token for use in IMDSv2 call and "
+                "IMDSv1 has been disabled"
+            )
+            return IMDSResult(
+                "raise",
+                base_url,
+                "no IMDSv2 token, and IMDSv1 is disabled (AWS_EC2_METADATA_V1_DISABLED)",
+                exception=exc,
+                v2=False,
+            )
+        if token is not None:
+            role_response = get(ROLE_PATH, token)
+        else:
+            assert v1_thread is not None
+            v1_thread.join()
+            if "e" in v1:
+                raise v1["e"]
+            role_response = v1["r"]
+        role_name = str(role_response.text)
+        creds_response = get(ROLE_PATH + role_name, token, check_json=True)
+        credentials = json.loads(creds_response.text)
+    except _Exceeded:
+        if timed_out:
+            detail = f"no answer within {timeout:g} s"
+            return IMDSResult("unreachable", base_url, detail, v2=None)
+        return IMDSResult(
+            "no-role", base_url, "reachable, but no IAM role is attached (or no answer)", v2=None
+        )
+    except Exception as e:
+        return IMDSResult("raise", base_url, f"the metadata request failed: {e}", exception=e)
+    if all(field in credentials for field in REQUIRED_FIELDS):
+        return IMDSResult(
+            "credentials",
+            base_url,
+            "role credentials returned",
+            role_name=role_name,
+            credentials=credentials,
+            v2=token is not None,
+        )
+    return IMDSResult(
+        "bad-credentials",
+        base_url,
+        f"role {role_name} returned no usable credentials",
+        role_name=role_name,
+        credentials=credentials,
+        v2=token is not None,
+    )
+
+
+class _BadRequest(Exception):
+    pass
+
+
+def probe_container(url: str, headers: dict[str, str] | None, timeout: float | None) -> Any:
+    """botocore's ``ContainerMetadataFetcher.retrieve_full_uri``, with its attempts.
+
+    Returns the parsed JSON response or raises exactly what botocore's fetcher raises.
+    """
+    from botocore.httpsession import URLLib3Session
+    from botocore.utils import ContainerMetadataFetcher
+
+    t = timeout if timeout is not None else ContainerMetadataFetcher.TIMEOUT_SECONDS
+    fetcher = ContainerMetadataFetcher(session=URLLib3Session(timeout=t), sleep=_short_sleep)
+    return fetcher.retrieve_full_uri(url, headers=headers)
+
+
+def _short_sleep(seconds: float) -> None:
+    # botocore sleeps 1 s between its three attempts; the attempts matter, the pause doesn't.
+    threading.Event().wait(min(seconds, 0.1))

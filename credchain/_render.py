@@ -1,0 +1,90 @@
+"""str(report): the chain as an aligned table, then the diagnosis in sentences."""
+
+from __future__ import annotations
+
+import textwrap
+
+from credchain._report import ProviderResult, Report, Status
+
+WIDTH = 100
+MARKS = {
+    Status.FOUND: "=>",
+    Status.SHADOWED: "!!",
+    Status.ERROR: "XX",
+}
+
+
+def _row(p: ProviderResult, method_w: int, status_w: int) -> str:
+    mark = MARKS.get(p.status, "  ")
+    source = p.source or "-"
+    room = WIDTH - (method_w + status_w + 8)
+    if len(source) > room:
+        source = "..." + source[-(room - 3) :]
+    return f"{mark} {p.method:<{method_w}}  {p.status.value:<{status_w}}  {source}".rstrip()
+
+
+def _wrap(text: str, indent: str = "   ") -> list[str]:
+    return textwrap.wrap(text, WIDTH, initial_indent=indent, subsequent_indent=indent + "  ")
+
+
+def _who(p: ProviderResult) -> str:
+    what = p.method
+    if p.role_arn:
+        what += f" (role {p.role_arn})"
+    elif p.access_key:
+        what += f" (key {p.access_key})"
+    return what
+
+
+def render_report(report: Report) -> str:
+    lines = [f"credchain: botocore {report.botocore_version}, profile {report.profile!r}" + (
+        f" (from {report.profile_source})" if report.profile_source else ""
+    )]
+    for warning in report.warnings:
+        lines += _wrap(f"warning: {warning}", "")
+    lines.append("")
+    method_w = max([len(p.method) for p in report.providers] + [8])
+    status_w = max([len(p.status.value) for p in report.providers] + [6])
+    lines.append(f"   {'provider':<{method_w}}  {'status':<{status_w}}  source")
+    lines += [_row(p, method_w, status_w) for p in report.providers]
+    lines.append("")
+    if report.winner is not None:
+        w = report.winner
+        key = f" Access key {w.access_key}." if w.access_key else ""
+        lines += _wrap(f"botocore will use {_who(w)}: {w.reason}{key}", "")
+    elif report.raises is not None:
+        where = f" in the {report.error.method} provider" if report.error else (
+            " while building its chain, before any provider"
+        )
+        lines += _wrap(f"botocore will raise {report.raises}{where}.", "")
+        if report.error is not None:
+            lines += _wrap(report.error.reason)
+            if report.error.fix:
+                lines += _wrap(f"fix: {report.error.fix}")
+        if report.message:
+            lines += _wrap(f"botocore says: {report.message}")
+    else:
+        lines += _wrap("botocore will find no credentials: get_credentials() returns None.", "")
+        unknown = [p.method for p in report.providers if p.status is Status.UNKNOWN]
+        if unknown:
+            lines += _wrap(f"not checked: {', '.join(unknown)} (see below).")
+    shadowed = report.shadowed
+    if shadowed:
+        lines.append("")
+        names = ", ".join(_who(p) for p in shadowed)
+        lines += _wrap(f"It shadows: {names}.", "")
+        stopper = report.winner or report.error
+        if stopper is not None and stopper.fix:
+            target = shadowed[-1] if any(
+                p.method == "iam-role" for p in shadowed
+            ) else shadowed[0]
+            lines += _wrap(
+                f"To let {_who(target)} take over: {stopper.fix}.",
+            )
+    lines.append("")
+    lines.append("Why, provider by provider:")
+    for p in report.providers:
+        lines += _wrap(f"{p.method}: {p.reason}", "  ")
+        for d in p.details:
+            lines += _wrap(f"- {d}", "      ")
+    return "\n".join(lines)

@@ -1,0 +1,123 @@
+"""The result types of :func:`credchain.explain`: Status, ProviderResult, Report."""
+
+from __future__ import annotations
+
+import enum
+import json
+from typing import Any
+
+import attrs
+
+
+class Status(str, enum.Enum):
+    """What one provider of the chain contributes.
+
+    .. versionadded:: 0.1.0
+    """
+
+    FOUND = "found"
+    SHADOWED = "shadowed"
+    NOT_FOUND = "not-found"
+    ERROR = "error"
+    DISABLED = "disabled"
+    UNKNOWN = "unknown"
+
+    def __str__(self) -> str:
+        return self.value
+
+
+@attrs.frozen
+class ProviderResult:
+    """One provider of botocore's chain, as credchain inspected it.
+
+    .. versionadded:: 0.1.0
+    """
+
+    method: str
+    status: Status
+    source: str | None
+    reason: str
+    access_key: str | None = None  # already masked
+    role_arn: str | None = None
+    raises: str | None = None  # exception class name botocore raises here
+    details: tuple[str, ...] = ()  # extra lines: nested source chains, settings
+    fix: str | None = None  # what to change so this provider stops winning / works
+    provider_class: str | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        d: dict[str, Any] = {
+            "method": self.method,
+            "status": self.status.value,
+            "source": self.source,
+            "reason": self.reason,
+            "access_key": self.access_key,
+            "role_arn": self.role_arn,
+        }
+        if self.raises is not None:
+            d["raises"] = self.raises
+        if self.details:
+            d["details"] = list(self.details)
+        if self.fix:
+            d["fix"] = self.fix
+        if self.provider_class:
+            d["provider_class"] = self.provider_class
+        return d
+
+
+@attrs.frozen
+class Report:
+    """What ``botocore.session.Session().get_credentials()`` would do, provider by provider.
+
+    Exactly one of :attr:`winner` and :attr:`raises` describes the outcome, or
+    neither when botocore finds no credentials at all.
+
+    .. versionadded:: 0.1.0
+    """
+
+    providers: tuple[ProviderResult, ...]
+    winner: ProviderResult | None
+    raises: str | None
+    error: ProviderResult | None
+    profile: str
+    botocore_version: str
+    profile_source: str | None = None  # "explicit", "AWS_PROFILE", "AWS_DEFAULT_PROFILE", "session"
+    message: str | None = None  # botocore's own message for `raises`, scrubbed
+    warnings: tuple[str, ...] = ()
+    network: bool = True
+    run_process: bool = False
+    explicit_credentials: bool = False
+
+    @property
+    def shadowed(self) -> tuple[ProviderResult, ...]:
+        """Providers that would have supplied credentials had they been reached."""
+        return tuple(p for p in self.providers if p.status is Status.SHADOWED)
+
+    def get(self, method: str) -> ProviderResult | None:
+        """The provider with this METHOD, or None."""
+        return next((p for p in self.providers if p.method == method), None)
+
+    def to_dict(self) -> dict[str, Any]:
+        """A JSON-ready dict with the contract's keys first."""
+        return {
+            "profile": self.profile,
+            "botocore_version": self.botocore_version,
+            "winner": self.winner.method if self.winner else None,
+            "raises": self.raises,
+            "error": self.error.method if self.error else None,
+            "providers": [p.to_dict() for p in self.providers],
+            "profile_source": self.profile_source,
+            "message": self.message,
+            "warnings": list(self.warnings),
+            "network": self.network,
+            "run_process": self.run_process,
+            "explicit_credentials": self.explicit_credentials,
+        }
+
+    def to_json(self, indent: int | None = None) -> str:
+        """``json.dumps(to_dict())`` with a stable key order."""
+        return json.dumps(self.to_dict(), indent=indent)
+
+    def __str__(self) -> str:
+        from credchain._render import render_report
+
+        return render_report(self)

@@ -1,0 +1,98 @@
+"""Provider inspectors: one per botocore credential provider, keyed by botocore's METHOD.
+
+Each inspector mirrors one ``botocore.credentials`` provider's ``load()`` without
+its side effects, and reports only its own view as a :class:`Finding`: it would
+supply credentials (``found``), nothing is configured (``not-found``), botocore
+would raise here (``error``), it is switched off (``disabled``) or it can't tell
+without doing what was not allowed (``unknown``). Placing findings in the chain
+(``found`` → winner or ``shadowed``) is ``credchain._explain``'s job.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, ClassVar
+
+import attrs
+from typing_extensions import Protocol, runtime_checkable
+
+from credchain._report import Status
+
+if TYPE_CHECKING:
+    from credchain._context import Context
+
+
+@attrs.frozen
+class Finding:
+    """What one inspector saw. ``access_key`` is the full id here; it is masked on output."""
+
+    status: Status
+    source: str | None
+    reason: str
+    access_key: str | None = None
+    role_arn: str | None = None
+    raises: str | None = None
+    message: str | None = None  # botocore's own message for `raises` (scrubbed on output)
+    details: tuple[str, ...] = ()
+    fix: str | None = None
+
+
+def error(exc: BaseException, source: str | None, reason: str, **kw: object) -> Finding:
+    """A finding for an exception botocore would raise, named exactly by its class."""
+    return Finding(
+        Status.ERROR,
+        source,
+        reason,
+        raises=type(exc).__name__,
+        message=str(exc),
+        **kw,  # type: ignore[arg-type]
+    )
+
+
+@runtime_checkable
+class Provider(Protocol):
+    """The inspector protocol: a botocore METHOD and a pure ``inspect(ctx, profile)``."""
+
+    METHOD: ClassVar[str]
+
+    def inspect(self, ctx: Context, profile: str) -> Finding: ...
+
+
+def _registry() -> dict[str, type[Provider]]:
+    from credchain.providers.assume_role import AssumeRoleProvider
+    from credchain.providers.boto_config import BotoProvider
+    from credchain.providers.config_file import ConfigProvider
+    from credchain.providers.container import ContainerProvider
+    from credchain.providers.credential_process import ProcessProvider
+    from credchain.providers.ec2_credentials_file import OriginalEC2Provider
+    from credchain.providers.env import EnvProvider
+    from credchain.providers.instance_metadata import InstanceMetadataProvider
+    from credchain.providers.login import LoginProvider
+    from credchain.providers.shared_credentials_file import SharedCredentialProvider
+    from credchain.providers.sso import SSOProvider
+    from credchain.providers.web_identity import AssumeRoleWithWebIdentityProvider
+
+    classes: list[type[Provider]] = [
+        EnvProvider,
+        AssumeRoleProvider,
+        AssumeRoleWithWebIdentityProvider,
+        SSOProvider,
+        SharedCredentialProvider,
+        LoginProvider,
+        ProcessProvider,
+        ConfigProvider,
+        OriginalEC2Provider,
+        BotoProvider,
+        ContainerProvider,
+        InstanceMetadataProvider,
+    ]
+    return {cls.METHOD: cls for cls in classes}
+
+
+REGISTRY: dict[str, type[Provider]] = {}
+
+
+def registry() -> dict[str, type[Provider]]:
+    """``{METHOD: inspector class}`` for botocore's built-in providers."""
+    if not REGISTRY:
+        REGISTRY.update(_registry())
+    return REGISTRY

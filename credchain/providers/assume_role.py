@@ -1,0 +1,243 @@
+"""``assume-role``: ``role_arn`` profiles — mirrors ``botocore.credentials.AssumeRoleProvider``.
+
+Reads the profile's ``role_arn`` (ignored when ``web_identity_token_file`` is also
+set), ``source_profile`` or ``credential_source`` (``Environment``,
+``Ec2InstanceMetadata``, ``EcsContainer``), ``mfa_serial``, ``external_id``,
+``role_session_name`` and ``duration_seconds``. botocore resolves the *source*
+credentials at once — walking ``source_profile`` hops through the profile
+providers, or asking the named source — and defers ``sts:AssumeRole`` to first
+use. credchain walks the same hops with the same checks (both or neither
+source set, unknown sources, missing profiles, cycles, self-reference) and
+reports every hop; it never calls STS and never prompts for an MFA code.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any, Callable, ClassVar
+
+import attrs
+
+from credchain._context import Context
+from credchain._report import Status
+from credchain.providers import Finding, Provider, error
+
+ROLE_ARN = "role_arn"
+WEB_IDENTITY_TOKEN_FILE = "web_identity_token_file"
+STATIC_KEYS = ("aws_secret_access_key", "aws_access_key_id")
+
+
+class _Stop(Exception):
+    """A botocore exception somewhere in the hops: ``finding`` says which and where."""
+
+    def __init__(self, finding: Finding) -> None:
+        self.finding = finding
+
+
+def has_assume_role_vars(profile: Any) -> bool:
+    return ROLE_ARN in profile and WEB_IDENTITY_TOKEN_FILE not in profile
+
+
+def has_static(profile: Any) -> bool:
+    return any(k in profile for k in STATIC_KEYS)
+
+
+@attrs.frozen
+class AssumeRoleProvider:
+    """Inspector for botocore's ``AssumeRoleProvider``.
+
+    ``sources`` are the inspectors botocore's ``CanonicalNameCredentialSourcer``
+    holds (env, container, instance metadata); ``profile_chain`` builds the
+    profile providers for a source profile, as ``ProfileProviderBuilder`` does.
+    """
+
+    METHOD: ClassVar[str] = "assume-role"
+    CANONICAL_NAME: ClassVar[None] = None
+
+    sources: Sequence[Any]
+    profile_chain: Callable[[], Sequence[Provider]]
+
+    def inspect(self, ctx: Context, profile: str) -> Finding:
+        try:
+            profiles = ctx.profiles()
+            config = profiles.get(profile, {})
+            if not has_assume_role_vars(config):
+                why = "no role_arn" if ROLE_ARN not in config else "web_identity_token_file wins"
+                return Finding(Status.NOT_FOUND, f"profile {profile}", f"profile {profile}: {why}.")
+        except Exception as e:
+            return error(e, None, "botocore fails while loading the configuration here.")
+        hops: list[str] = []
+        try:
+            role_arn, notes = _Walk(self, ctx, profiles, [profile], hops).assume(profile)
+        except _Stop as stop:
+            f = stop.finding
+            return attrs.evolve(f, details=tuple(hops) + f.details)
+        except Exception as e:
+            return error(e, f"profile {profile}", "botocore fails on this role chain.")
+        return Finding(
+            Status.FOUND,
+            f"role_arn in profile {profile}",
+            f"assumes {role_arn} (botocore calls sts:AssumeRole at first use){notes}.",
+            role_arn=str(role_arn),
+            details=tuple(hops),
+            fix=f"remove role_arn from profile {profile}, or choose another profile",
+        )
+
+
+@attrs.define
+class _Walk:
+    provider: AssumeRoleProvider
+    ctx: Context
+    profiles: dict[str, Any]
+    visited: list[str]
+    hops: list[str]
+
+    def stop(self, exc: BaseException, source: str, reason: str, fix: str | None = None) -> _Stop:
+        return _Stop(error(exc, source, reason, fix=fix))
+
+    def assume(self, name: str) -> tuple[str, str]:
+        """botocore's ``_load_creds_via_assume_role``: role config, then source credentials."""
+        from botocore.exceptions import InvalidConfigError, PartialCredentialsError
+
+        profile = self.profiles[name]
+        source_profile = profile.get("source_profile")
+        role_arn = profile[ROLE_ARN]
+        credential_source = profile.get("credential_source")
+        mfa_serial = profile.get("mfa_serial")
+        duration = profile.get("duration_seconds")
+        if duration is not None:
+            try:
+                int(duration)
+            except ValueError:
+                pass
+        where = f"profile {name}"
+        if credential_source is not None and source_profile is not None:
+            raise self.stop(
+                InvalidConfigError(
+                    error_msg=f'The profile "{name}" contains both source_profile and '
+                    "credential_source."
+                ),
+                where,
+                f"profile {name} sets both source_profile and credential_source.",
+                fix=f"keep only one of them in profile {name}",
+            )
+        if credential_source is None and source_profile is None:
+            raise self.stop(
+                PartialCredentialsError(
+                    provider="assume-role", cred_var="source_profile or credential_source"
+                ),
+                where,
+                f"profile {name} sets role_arn without source_profile or credential_source.",
+                fix=f"add source_profile or credential_source to profile {name}",
+            )
+        if credential_source is not None:
+            self.check_credential_source(name, credential_source)
+        else:
+            self.check_source_profile(name, source_profile)
+        notes = ""
+        if mfa_serial is not None:
+            notes += f"; MFA {mfa_serial} is required: botocore will prompt for a code at first use"
+        for key in ("external_id", "duration_seconds", "role_session_name"):
+            if profile.get(key) is not None:
+                notes += f"; {key} is set"
+        self.hops.append(f"profile {name}: role_arn {role_arn}")
+        if credential_source is not None:
+            notes += self.from_source(name, credential_source)
+        else:
+            self.visited.append(source_profile)
+            notes += self.from_profile(source_profile)
+        return str(role_arn), notes
+
+    def check_credential_source(self, parent: str, source: Any) -> None:
+        from botocore.exceptions import InvalidConfigError
+
+        names = [s.CANONICAL_NAME for s in self.provider.sources]
+        if source not in names:  # botocore's is_supported: case-sensitive
+            raise self.stop(
+                InvalidConfigError(
+                    error_msg=f'The credential source "{source}" referenced in profile '
+                    f'"{parent}" is not valid.'
+                ),
+                f"credential_source in profile {parent}",
+                f"credential_source {source!r} in profile {parent} is not one of "
+                f"{', '.join(names)}.",
+                fix=f"use one of {', '.join(names)}",
+            )
+
+    def check_source_profile(self, parent: str, source: Any) -> None:
+        from botocore.exceptions import InfiniteLoopConfigError, InvalidConfigError
+
+        where = f"source_profile in profile {parent}"
+        if source not in self.profiles:
+            raise self.stop(
+                InvalidConfigError(
+                    error_msg=f'The source_profile "{source}" referenced in the profile '
+                    f'"{parent}" does not exist.'
+                ),
+                where,
+                f"profile {parent} names source_profile {source}, which does not exist.",
+                fix=f"add profile {source} or fix source_profile in profile {parent}",
+            )
+        if source not in self.visited:
+            return
+        if source != parent or not has_static(self.profiles[source]):
+            chain = " -> ".join([*self.visited, str(source)])
+            raise self.stop(
+                InfiniteLoopConfigError(source_profile=source, visited_profiles=self.visited),
+                where,
+                f"source_profile loops: {chain}.",
+                fix="break the source_profile cycle",
+            )
+
+    def from_source(self, parent: str, name: str) -> str:
+        """``CanonicalNameCredentialSourcer.source_credentials``: ask the named provider."""
+        from botocore.exceptions import CredentialRetrievalError
+
+        inspector = next(
+            s for s in self.provider.sources if str(s.CANONICAL_NAME).lower() == name.lower()
+        )
+        f = inspector.inspect(self.ctx, parent)
+        self.hops.append(f"credential_source {name} ({inspector.METHOD}): {f.status}: {f.reason}")
+        if f.status is Status.ERROR:
+            raise _Stop(f)
+        if f.status is Status.UNKNOWN:
+            return f"; its source {name} was not checked ({f.reason.rstrip('.')})"
+        if f.status is not Status.FOUND:
+            raise self.stop(
+                CredentialRetrievalError(
+                    provider=name,
+                    error_msg=f"No credentials found in credential_source referenced in "
+                    f"profile {parent}",
+                ),
+                f"credential_source {name} in profile {parent}",
+                f"credential_source {name} in profile {parent} has no credentials: {f.reason}",
+                fix=f"make {name} provide credentials, or change credential_source",
+            )
+        suffix = " (not probed)" if "not probed" in f.reason or "not run" in f.reason else ""
+        return f"; source credentials from {name}{suffix}"
+
+    def from_profile(self, name: str) -> str:
+        """botocore's ``_resolve_credentials_from_profile``."""
+        from botocore.exceptions import InvalidConfigError
+
+        profile = self.profiles[name]
+        if has_static(profile) or not has_assume_role_vars(profile):
+            for inspector in self.provider.profile_chain():
+                f = inspector.inspect(self.ctx, name)
+                if f.status is Status.NOT_FOUND:
+                    continue
+                self.hops.append(f"source_profile {name} ({inspector.METHOD}): {f.reason}")
+                if f.status is Status.ERROR:
+                    raise _Stop(f)
+                if f.status is Status.FOUND:
+                    caveat = " (not run)" if "not run" in f.reason else ""
+                    return f"; source credentials from profile {name} ({inspector.METHOD}){caveat}"
+                return f"; source profile {name} could not be checked"
+            raise self.stop(
+                InvalidConfigError(error_msg=f'The source profile "{name}" must have credentials.'),
+                f"profile {name}",
+                f"source_profile {name} has no credentials of its own.",
+                fix=f"give profile {name} credentials, or change source_profile",
+            )
+        _role, notes = self.assume(name)
+        return notes

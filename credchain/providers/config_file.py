@@ -1,0 +1,46 @@
+"""``config-file``: static keys in the config file — mirrors ``botocore.credentials.ConfigProvider``.
+
+Reads the config file (``AWS_CONFIG_FILE``, default ``~/.aws/config``) with
+botocore's ``load_config``, so the section is ``[default]`` or
+``[profile NAME]``. Found when that profile has ``aws_access_key_id``; a key
+id without its secret is botocore's ``PartialCredentialsError``.
+"""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+import attrs
+
+from credchain._context import Context
+from credchain._report import Status
+from credchain.providers import Finding, error
+from credchain.providers._static import static_keys
+
+
+def section_name(profile: str) -> str:
+    return "[default]" if profile == "default" else f"[profile {profile}]"
+
+
+@attrs.frozen
+class ConfigProvider:
+    """Inspector for botocore's ``ConfigProvider``."""
+
+    METHOD: ClassVar[str] = "config-file"
+    CANONICAL_NAME: ClassVar[str] = "SharedConfig"
+
+    def inspect(self, ctx: Context, profile: str) -> Finding:
+        from botocore.exceptions import ConfigNotFound
+
+        raw = ctx.var("config_file")
+        path = ctx.expand(raw)
+        try:
+            profiles = ctx.config_file_profiles(raw)["profiles"]
+        except ConfigNotFound:
+            return Finding(Status.NOT_FOUND, path, f"there is no config file at {path}.")
+        except Exception as e:
+            return error(e, path, f"botocore cannot parse {path}.", fix=f"fix the syntax of {path}")
+        section = section_name(profile)
+        if profile not in profiles:
+            return Finding(Status.NOT_FOUND, path, f"{path} has no {section} section.")
+        return static_keys(self.METHOD, ctx, profiles[profile], path, section, f"{path} {section}")

@@ -1,0 +1,134 @@
+"""``container-role``: ECS task roles and EKS Pod Identity — mirrors ``ContainerProvider``.
+
+Reads ``AWS_CONTAINER_CREDENTIALS_RELATIVE_URI`` (on ``http://169.254.170.2``)
+or ``AWS_CONTAINER_CREDENTIALS_FULL_URI``, and the authorization token from
+``AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE`` or ``AWS_CONTAINER_AUTHORIZATION_TOKEN``.
+botocore commits as soon as either URI variable is set: a token file it can't
+read, a host it doesn't allow, an endpoint that fails its three attempts, or a
+response without the credential fields all raise. With ``network=False`` the
+endpoint is not probed and the provider is reported as configured.
+"""
+
+from __future__ import annotations
+
+from typing import Any, ClassVar
+
+import attrs
+
+from credchain._context import Context
+from credchain._report import Status
+from credchain.providers import Finding, error
+
+RELATIVE = "AWS_CONTAINER_CREDENTIALS_RELATIVE_URI"
+FULL = "AWS_CONTAINER_CREDENTIALS_FULL_URI"
+TOKEN = "AWS_CONTAINER_AUTHORIZATION_TOKEN"
+TOKEN_FILE = "AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE"
+ALLOWED_HOSTS = ("169.254.170.2", "169.254.170.23", "fd00:ec2::23", "localhost")
+
+
+@attrs.frozen
+class ContainerProvider:
+    """Inspector for botocore's ``ContainerProvider``."""
+
+    METHOD: ClassVar[str] = "container-role"
+    CANONICAL_NAME: ClassVar[str] = "EcsContainer"
+
+    def inspect(self, ctx: Context, profile: str) -> Finding:
+        env = ctx.env
+        if RELATIVE not in env and FULL not in env:
+            return Finding(Status.NOT_FOUND, f"{RELATIVE}, {FULL}", "neither variable is set.")
+        var = RELATIVE if RELATIVE in env else FULL
+        url = f"http://169.254.170.2{env[RELATIVE]}" if var == RELATIVE else env[FULL]
+        source = f"{var} -> {url}"
+        fix = f"unset {var}"
+        try:
+            headers = _headers(ctx)
+            _validate(url)
+        except Exception as e:
+            return error(e, source, f"botocore rejects the container endpoint set up: {e}", fix=fix)
+        kind = "EKS Pod Identity" if "169.254.170.23" in url or "fd00:ec2::23" in url else "ECS"
+        if not ctx.network:
+            return Finding(
+                Status.FOUND,
+                source,
+                f"{kind} container credentials endpoint {url} (not probed: network=False); "
+                "botocore would fetch credentials from it.",
+                fix=fix,
+            )
+        from credchain._http import probe_container
+
+        future = ctx.probe(f"container {url}", lambda: probe_container(url, headers, ctx.timeout))
+        try:
+            response = future.result()
+        except Exception as e:
+            from botocore.exceptions import CredentialRetrievalError, MetadataRetrievalError
+
+            if isinstance(e, MetadataRetrievalError):
+                e = CredentialRetrievalError(provider=self.METHOD, error_msg=str(e))
+            return error(e, source, f"the container endpoint {url} failed: {e}", fix=fix)
+        try:
+            return _credentials(ctx, response, source, kind, url, fix)
+        except Exception as e:
+            return error(e, source, f"the container endpoint {url} returned unusable data.", fix=fix)
+
+
+def _headers(ctx: Context) -> dict[str, str] | None:
+    """botocore's ``_build_headers``: the token file wins over the token variable."""
+    token = None
+    if TOKEN_FILE in ctx.env:
+        with open(ctx.env[TOKEN_FILE]) as f:
+            token = f.read()
+    elif TOKEN in ctx.env:
+        token = ctx.env[TOKEN]
+    if token is None:
+        return None
+    ctx.secrets.add(token.strip()) if token.strip() else None
+    if "\r" in token or "\n" in token:
+        raise ValueError("Auth token value is not a legal header value")
+    return {"Authorization": token}
+
+
+def _validate(url: str) -> None:
+    """botocore's ``ContainerMetadataFetcher._validate_allowed_url``."""
+    from ipaddress import ip_address
+    from urllib.parse import urlparse
+
+    parsed = urlparse(url)
+    if parsed.scheme == "https":
+        return
+    try:
+        if ip_address(parsed.hostname).is_loopback:  # type: ignore[arg-type]
+            return
+    except ValueError:
+        pass
+    if parsed.hostname not in ALLOWED_HOSTS:
+        raise ValueError(
+            f"Unsupported host '{parsed.hostname}'.  Can only retrieve metadata from a "
+            f"loopback address or one of these hosts: {', '.join(ALLOWED_HOSTS)}"
+        )
+
+
+def _credentials(
+    ctx: Context, response: Any, source: str, kind: str, url: str, fix: str
+) -> Finding:
+    # The same reads as botocore's fetch_creds, in the same order.
+    access_key = response["AccessKeyId"]
+    ctx.note_value("SecretAccessKey", response["SecretAccessKey"])
+    ctx.note_value("Token", response["Token"])
+    expiry = response["Expiration"]
+    response.get("AccountId")
+    if not hasattr(expiry, "tzinfo"):
+        from dateutil.parser import parse
+
+        parse(expiry)
+    role_arn = response.get("RoleArn") if isinstance(response.get("RoleArn"), str) else None
+    if isinstance(access_key, str):
+        ctx.key_ids.add(access_key)
+    return Finding(
+        Status.FOUND,
+        source,
+        f"{kind} container credentials from {url} (expiring {expiry}).",
+        access_key=access_key if isinstance(access_key, str) else None,
+        role_arn=role_arn,
+        fix=fix,
+    )

@@ -1,0 +1,80 @@
+"""``env``: credentials in environment variables — mirrors ``botocore.credentials.EnvProvider``.
+
+Reads ``AWS_ACCESS_KEY_ID``, ``AWS_SECRET_ACCESS_KEY``, ``AWS_SESSION_TOKEN`` /
+``AWS_SECURITY_TOKEN``, ``AWS_CREDENTIAL_EXPIRATION`` and ``AWS_ACCOUNT_ID``.
+Found when ``AWS_ACCESS_KEY_ID`` is set and not empty (botocore treats a blank
+value as unset); a missing or blank secret key is botocore's
+``PartialCredentialsError``; an unparseable expiry raises dateutil's error.
+An explicit profile removes this provider from botocore's chain (``disabled``).
+"""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+import attrs
+
+from credchain._context import Context
+from credchain._report import Status
+from credchain.providers import Finding, error
+
+ACCESS_KEY = "AWS_ACCESS_KEY_ID"
+SECRET_KEY = "AWS_SECRET_ACCESS_KEY"
+TOKENS = ("AWS_SECURITY_TOKEN", "AWS_SESSION_TOKEN")
+EXPIRY = "AWS_CREDENTIAL_EXPIRATION"
+SOURCE = f"{ACCESS_KEY}, {SECRET_KEY}"
+
+
+@attrs.frozen
+class EnvProvider:
+    """Inspector for botocore's ``EnvProvider``."""
+
+    METHOD: ClassVar[str] = "env"
+    CANONICAL_NAME: ClassVar[str] = "Environment"
+
+    def inspect(self, ctx: Context, profile: str) -> Finding:
+        env = ctx.env
+        access_key = env.get(ACCESS_KEY, "")
+        if not access_key:
+            state = "is empty" if ACCESS_KEY in env else "is not set"
+            return Finding(Status.NOT_FOUND, SOURCE, f"{ACCESS_KEY} {state}.")
+        ctx.key_ids.add(access_key)
+        secret = env.get(SECRET_KEY, "")
+        if not secret:
+            from botocore.exceptions import PartialCredentialsError
+
+            state = "empty" if SECRET_KEY in env else "not set"
+            return error(
+                PartialCredentialsError(provider=self.METHOD, cred_var=SECRET_KEY),
+                SOURCE,
+                f"{ACCESS_KEY} is set but {SECRET_KEY} is {state}: botocore stops here.",
+                access_key=access_key,
+                fix=f"set {SECRET_KEY}, or unset {ACCESS_KEY}",
+            )
+        ctx.secrets.add(secret)
+        token = next((env[t] for t in TOKENS if env.get(t)), None)
+        if token:
+            ctx.secrets.add(token)
+        kind = "temporary (session token set)" if token else "long-term"
+        expiry = env.get(EXPIRY, "")
+        if expiry:
+            from dateutil.parser import parse
+
+            try:
+                parse(expiry)
+            except Exception as e:
+                return error(
+                    e,
+                    f"{SOURCE}, {EXPIRY}",
+                    f"{EXPIRY} is not a date botocore can parse.",
+                    access_key=access_key,
+                    fix=f"fix or unset {EXPIRY}",
+                )
+        names = [ACCESS_KEY, SECRET_KEY] + [t for t in TOKENS if env.get(t)][:1]
+        return Finding(
+            Status.FOUND,
+            ", ".join(names),
+            f"{kind} credentials in the environment variables {', '.join(names)}.",
+            access_key=access_key,
+            fix=f"unset {', '.join(n for n in (*names, EXPIRY) if n in env)}",
+        )

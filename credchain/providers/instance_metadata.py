@@ -1,0 +1,156 @@
+"""``iam-role``: the EC2 instance role — mirrors ``InstanceMetadataProvider``.
+
+Reads ``AWS_EC2_METADATA_DISABLED`` and the session settings botocore uses for
+its fetcher: ``ec2_metadata_service_endpoint`` / ``AWS_EC2_METADATA_SERVICE_ENDPOINT``,
+``…_ENDPOINT_MODE`` / ``imds_use_ipv6``, ``ec2_metadata_v1_disabled``,
+``metadata_service_timeout`` and ``metadata_service_num_attempts``. With the
+network allowed it asks the metadata service as botocore does (IMDSv2 token,
+IMDSv1 fallback) and tells apart disabled, unreachable, no role attached and
+credentials returned; with ``network=False`` it opens no socket: ``unknown``.
+"""
+
+from __future__ import annotations
+
+import datetime
+from concurrent.futures import Future
+from typing import TYPE_CHECKING, Any, ClassVar
+
+import attrs
+
+from credchain._context import Context
+from credchain._report import Status
+from credchain.providers import Finding, error
+
+if TYPE_CHECKING:
+    from credchain._http import IMDSResult
+
+DISABLED = "AWS_EC2_METADATA_DISABLED"
+
+
+@attrs.frozen
+class IMDSSettings:
+    """The fetcher settings botocore resolves while building its chain."""
+
+    base_url: str
+    timeout: float
+    attempts: int
+    v1_disabled: bool
+
+
+def imds_settings(ctx: Context) -> IMDSSettings:
+    """What ``create_credential_resolver`` computes for ``InstanceMetadataFetcher``."""
+    timeout = ctx.var("metadata_service_timeout")
+    attempts = ctx.var("metadata_service_num_attempts")
+    endpoint = ctx.var("ec2_metadata_service_endpoint")
+    mode = ctx.var("ec2_metadata_service_endpoint_mode")
+    if mode is not None:
+        from botocore.exceptions import InvalidIMDSEndpointModeError
+
+        lmode = mode.lower()
+        if lmode not in ("ipv4", "ipv6"):
+            raise InvalidIMDSEndpointModeError(mode=mode, valid_modes=("ipv4", "ipv6"))
+        mode = lmode
+    elif ctx.var("imds_use_ipv6"):
+        mode = "ipv6"
+    else:
+        mode = "ipv4"
+    v1_disabled = ctx.var("ec2_metadata_v1_disabled")
+    if endpoint:
+        base = endpoint
+    elif mode == "ipv6":
+        base = "http://[fd00:ec2::254]/"
+    else:
+        base = "http://169.254.169.254/"
+    if endpoint:
+        from botocore.exceptions import InvalidIMDSEndpointError
+        from botocore.utils import is_valid_uri
+
+        if not is_valid_uri(base):
+            raise InvalidIMDSEndpointError(endpoint=base)
+    return IMDSSettings(base, timeout, attempts, bool(v1_disabled))
+
+
+@attrs.frozen
+class InstanceMetadataProvider:
+    """Inspector for botocore's ``InstanceMetadataProvider``."""
+
+    METHOD: ClassVar[str] = "iam-role"
+    CANONICAL_NAME: ClassVar[str] = "Ec2InstanceMetadata"
+
+    settings: IMDSSettings
+
+    @staticmethod
+    def disabled(ctx: Context) -> bool:
+        """botocore's IMDSFetcher test: only the (case-insensitive) value "true" disables."""
+        return ctx.env.get(DISABLED, "false").lower() == "true"
+
+    def timeout(self, ctx: Context) -> float:
+        return ctx.timeout if ctx.timeout is not None else float(self.settings.timeout)
+
+    def probe(self, ctx: Context) -> Future[IMDSResult]:
+        """The metadata fetch, started once per inspection (in the background)."""
+        from credchain._http import probe_imds
+
+        s, timeout = self.settings, self.timeout(ctx)
+        return ctx.probe(
+            "imds", lambda: probe_imds(s.base_url, timeout, s.attempts, s.v1_disabled, "credchain")
+        )
+
+    def inspect(self, ctx: Context, profile: str) -> Finding:
+        s = self.settings
+        if self.disabled(ctx):
+            return Finding(Status.DISABLED, DISABLED, f"{DISABLED}={ctx.env[DISABLED]}.")
+        if not ctx.network:
+            return Finding(
+                Status.UNKNOWN,
+                s.base_url,
+                f"not asked (network=False): botocore would ask {s.base_url} last.",
+            )
+        timeout = self.timeout(ctx)
+        try:
+            result = self.probe(ctx).result()
+        except Exception as e:
+            return error(e, s.base_url, f"the metadata service request failed: {e}")
+        if result.outcome == "raise":
+            assert result.exception is not None
+            return error(result.exception, s.base_url, result.detail + ".")
+        if result.outcome == "unreachable":
+            return Finding(
+                Status.NOT_FOUND,
+                s.base_url,
+                f"the instance metadata service at {s.base_url} did not answer within "
+                f"{timeout:g} s (not on EC2, or a container's hop limit drops the replies).",
+            )
+        if result.outcome in ("no-role", "bad-credentials"):
+            return Finding(Status.NOT_FOUND, s.base_url, f"{s.base_url}: {result.detail}.")
+        try:
+            return _found(ctx, result.role_name or "", result.credentials, s.base_url, result.v2)
+        except Exception as e:
+            return error(e, s.base_url, "the metadata service returned unusable credentials.")
+
+
+def _found(ctx: Context, role: str, creds: Any, url: str, v2: bool | None) -> Finding:
+    # The same reads as botocore's retrieve_iam_role_credentials and create_from_metadata.
+    access_key = creds["AccessKeyId"]
+    ctx.note_value("SecretAccessKey", creds["SecretAccessKey"])
+    ctx.note_value("Token", creds["Token"])
+    expiry = creds["Expiration"]
+    if expiry is not None:
+        try:  # botocore's _evaluate_expiration: a ValueError is only logged
+            datetime.datetime.strptime(expiry, "%Y-%m-%dT%H:%M:%SZ")
+        except ValueError:
+            pass
+    from dateutil.parser import parse
+
+    parse(expiry)  # RefreshableCredentials.create_from_metadata
+    if isinstance(access_key, str):
+        ctx.key_ids.add(access_key)
+    version = "IMDSv2" if v2 else "IMDSv1"
+    return Finding(
+        Status.FOUND,
+        f"{url} (role {role})",
+        f"the instance role {role} via {version} (credentials expire {expiry}).",
+        access_key=access_key if isinstance(access_key, str) else None,
+        role_arn=f"role/{role}",
+        fix=None,
+    )

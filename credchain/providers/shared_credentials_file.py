@@ -1,0 +1,45 @@
+"""``shared-credentials-file``: mirrors ``botocore.credentials.SharedCredentialProvider``.
+
+Reads the credentials file (``AWS_SHARED_CREDENTIALS_FILE``, default
+``~/.aws/credentials``) with botocore's own INI loader; the section is the bare
+profile name (``[dev]``, not ``[profile dev]``). Found when the section has
+``aws_access_key_id``; a key id without ``aws_secret_access_key`` is botocore's
+``PartialCredentialsError``.
+"""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+import attrs
+
+from credchain._context import Context
+from credchain._report import Status
+from credchain.providers import Finding
+from credchain.providers._static import static_keys
+
+
+@attrs.frozen
+class SharedCredentialProvider:
+    """Inspector for botocore's ``SharedCredentialProvider``."""
+
+    METHOD: ClassVar[str] = "shared-credentials-file"
+    CANONICAL_NAME: ClassVar[str] = "SharedCredentials"
+
+    def inspect(self, ctx: Context, profile: str) -> Finding:
+        from botocore.exceptions import ConfigNotFound
+
+        raw = ctx.var("credentials_file")
+        path = ctx.expand(raw)
+        try:
+            sections = ctx.ini(raw)
+        except ConfigNotFound:
+            return Finding(Status.NOT_FOUND, path, f"there is no credentials file at {path}.")
+        except Exception as e:
+            from credchain.providers import error
+
+            return error(e, path, f"botocore cannot parse {path}.", fix=f"fix the syntax of {path}")
+        source = f"{path} [{profile}]"
+        if profile not in sections:
+            return Finding(Status.NOT_FOUND, path, f"{path} has no [{profile}] section.")
+        return static_keys(self.METHOD, ctx, sections[profile], path, f"[{profile}]", source)
