@@ -15,9 +15,11 @@ if TYPE_CHECKING:
     from credchain._assert_role import assert_role, require_role
     from credchain._explain import explain
     from credchain._identity import Identity, identify
+    from credchain._pluggable import Chain
     from credchain.exceptions import CredchainError, IdentityError, RoleAssertionError
 
 __all__ = [
+    "Chain",
     "CredchainError",
     "Identity",
     "IdentityError",
@@ -33,6 +35,7 @@ __all__ = [
 ]
 
 _LAZY = {
+    "Chain": "credchain._pluggable",
     "explain": "credchain._explain",
     "assert_role": "credchain._assert_role",
     "require_role": "credchain._assert_role",

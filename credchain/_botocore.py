@@ -8,7 +8,7 @@ inspection needs them.
 from __future__ import annotations
 
 import sys
-from functools import lru_cache
+from functools import cache
 from typing import Any
 
 # The chains credchain knows, by the botocore versions that build them (pre-profile,
@@ -39,13 +39,14 @@ PROFILE_METHODS = (
 )
 #: (first version, chain) pairs, newest first.
 KNOWN_CHAINS: tuple[tuple[tuple[int, ...], tuple[str, ...]], ...] = (
-    ((1, 41, 0), CHAIN_WITH_LOGIN),
-    ((1, 34, 0), CHAIN_WITHOUT_LOGIN),
+    ((1, 41, 0), CHAIN_WITH_LOGIN),  # LoginProvider arrived in 1.41.0
+    ((1, 40, 0), CHAIN_WITHOUT_LOGIN),
 )
-OLDEST_SUPPORTED = (1, 35, 0)
+#: The oldest botocore credchain declares and tests (pyproject's lower bound).
+OLDEST_SUPPORTED = (1, 40, 0)
 
 
-@lru_cache(maxsize=None)
+@cache
 def version() -> str:
     import botocore
 
@@ -69,7 +70,7 @@ def known_chain(v: str | None = None) -> tuple[str, ...]:
     return CHAIN_WITHOUT_LOGIN
 
 
-@lru_cache(maxsize=None)
+@cache
 def _session_variables() -> dict[str, tuple[Any, Any, Any, Any]]:
     from botocore.configprovider import BOTOCORE_DEFAUT_SESSION_VARIABLES
 

@@ -11,6 +11,7 @@ metadata endpoint) is reported as botocore raises it: before any provider.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 import attrs
@@ -77,8 +78,21 @@ def order(explicit: bool) -> tuple[tuple[str, ...], tuple[str, ...]]:
     return actual, warnings
 
 
-def build_chain(ctx: Context, explicit: bool) -> Chain:
-    methods, warnings = order(explicit)
+def build_chain(ctx: Context, explicit: bool, entries: Sequence[Any] | None = None) -> Chain:
+    """Mirror ``create_credential_resolver``: settings first (they may raise), then providers.
+
+    ``entries`` replaces botocore's default order: built-in METHOD names and
+    custom inspectors (see :class:`credchain.Chain`).
+    """
+    if entries is None:
+        methods: tuple[Any, ...]
+        methods, warnings = order(explicit)
+    else:
+        from credchain._pluggable import resolve_entries
+
+        methods, warnings = tuple(resolve_entries(entries)), ()
+        if explicit and "env" not in methods:
+            methods = ("env", *methods)
     settings: IMDSSettings | None = None
     build_error: BaseException | None = None
     try:
@@ -94,7 +108,7 @@ def build_chain(ctx: Context, explicit: bool) -> Chain:
 
 
 def make_providers(
-    methods: tuple[str, ...], settings: IMDSSettings | None, explicit: bool
+    methods: tuple[Any, ...], settings: IMDSSettings | None, explicit: bool
 ) -> list[tuple[str, Any]]:
     from credchain.providers.assume_role import AssumeRoleProvider
     from credchain.providers.container import ContainerProvider
@@ -119,7 +133,9 @@ def make_providers(
     sources = (EnvProvider(), ContainerProvider(), imds)
     built: list[tuple[str, Any]] = []
     for m in methods:
-        if m == "env" and explicit:
+        if not isinstance(m, str):  # a custom inspector
+            built.append((str(m.METHOD), m))
+        elif m == "env" and explicit:
             built.append((m, None))
         elif m == "iam-role":
             built.append((m, imds))

@@ -12,9 +12,9 @@ from __future__ import annotations
 import os
 import re
 import threading
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from concurrent.futures import Future, ThreadPoolExecutor
-from typing import Any, Callable, TypeVar
+from typing import Any, TypeVar
 
 from credchain import _botocore
 
@@ -192,9 +192,10 @@ class Context:
         k = key.lower()
         if "access_key_id" in k or k in ("accesskeyid", "access_key"):
             self.key_ids.add(value)
-        elif any(w in k for w in ("secret", "token", "password", "credential")):
-            if "file" not in k and "process" not in k and "source" not in k:
-                self.secrets.add(value)
+        elif any(w in k for w in ("secret", "token", "password", "credential")) and not any(
+            w in k for w in ("file", "process", "source")
+        ):
+            self.secrets.add(value)
 
     # -- probes ----------------------------------------------------------------------------
 

@@ -6,12 +6,11 @@ import os
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-import attrs
-
 from credchain import _botocore
 from credchain._chain import build_chain
 from credchain._context import Context
 from credchain._mask import mask_key, scrub, scrub_foreign
+from credchain._pluggable import Chain
 from credchain._report import ProviderResult, Report, Status
 from credchain.providers import Finding
 
@@ -24,6 +23,8 @@ def explain(
     network: bool = True,
     run_process: bool = False,
     timeout: float | None = None,
+    chain: Chain | None = None,
+    load_foreign: bool = False,
 ) -> Report:
     """Say which credentials botocore would use here, why, and what they shadow.
 
@@ -42,6 +43,12 @@ def explain(
         run_process: actually run ``credential_process`` commands, as botocore does.
         timeout: bound for each network probe (seconds); None: botocore's
             ``metadata_service_timeout``.
+        chain: the providers to walk, instead of botocore's default chain (a
+            :class:`credchain.Chain`); with ``session`` and no ``chain``, the
+            session's own resolver is read, so providers an application
+            inserted appear in their place.
+        load_foreign: call ``load()`` on providers credchain has no inspector
+            for (only with a session's resolver); the report marks them.
 
     Returns:
         A :class:`Report`.
@@ -49,11 +56,18 @@ def explain(
     .. versionadded:: 0.1.0
     """
     instance_vars: dict[str, Any] = {}
-    explicit_credentials = False
+    explicit_key: str | None = None
     if session is not None:
-        botocore_session = getattr(session, "_session", session)
+        botocore_session: Any = getattr(session, "_session", session)
         instance_vars.update(botocore_session.instance_variables())
-        explicit_credentials = getattr(botocore_session, "_credentials", None) is not None
+        if chain is None:
+            try:
+                chain = Chain.from_session(botocore_session, load_foreign=load_foreign)
+            except Exception:  # botocore fails building it: the walk below says how
+                chain = None
+        explicit = getattr(botocore_session, "_credentials", None)
+        if explicit is not None and getattr(explicit, "method", None) == "explicit":
+            explicit_key = str(vars(explicit).get("access_key") or "")
     if profile is not None:
         instance_vars["profile"] = profile
     ctx = Context(
@@ -65,19 +79,9 @@ def explain(
         is_process_env=env is None,
     )
     try:
-        report = _walk(ctx)
+        return _walk(ctx, chain, explicit_key)
     finally:
         ctx.close()
-    if explicit_credentials:
-        report = attrs.evolve(
-            report,
-            explicit_credentials=True,
-            warnings=(
-                *report.warnings,
-                "this session was given explicit credentials: they bypass the chain below.",
-            ),
-        )
-    return report
 
 
 def _profile_source(ctx: Context) -> str | None:
@@ -89,18 +93,23 @@ def _profile_source(ctx: Context) -> str | None:
     return None
 
 
-def _walk(ctx: Context) -> Report:
+def _walk(ctx: Context, entries: Chain | None, explicit_key: str | None) -> Report:
     profile_name = ctx.var("profile") or "default"
     explicit = ctx.instance_vars.get("profile") is not None
-    chain = build_chain(ctx, explicit)
+    chain = build_chain(ctx, explicit, None if entries is None else list(entries))
     raises = message = None
-    if chain.build_error is not None:
-        raises = type(chain.build_error).__name__
-        message = str(chain.build_error)
-    decided = raises is not None
     winner: ProviderResult | None = None
     failed: ProviderResult | None = None
     results: list[ProviderResult] = []
+    if explicit_key is not None:
+        # Session(aws_access_key_id=...): botocore returns these without walking its chain.
+        ctx.key_ids.add(explicit_key)
+        winner = _result(ctx, "explicit", _explicit(explicit_key), Status.FOUND, None)
+        results.append(winner)
+    elif chain.build_error is not None:
+        raises = type(chain.build_error).__name__
+        message = str(chain.build_error)
+    decided = raises is not None or winner is not None
     for method, inspector in chain.providers:
         if inspector is None:
             finding = _disabled(method, ctx)
@@ -134,6 +143,18 @@ def _walk(ctx: Context) -> Report:
         warnings=chain.warnings,
         network=ctx.network,
         run_process=ctx.run_process,
+        explicit_credentials=explicit_key is not None,
+    )
+
+
+def _explicit(access_key: str) -> Finding:
+    return Finding(
+        Status.FOUND,
+        "the session's own credentials",
+        "the session was given credentials explicitly (aws_access_key_id=...): botocore "
+        "uses them and never walks its provider chain.",
+        access_key=access_key,
+        fix="create the session without explicit credentials",
     )
 
 

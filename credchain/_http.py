@@ -46,14 +46,9 @@ def probe_imds(
 ) -> IMDSResult:
     """botocore's ``InstanceMetadataFetcher.retrieve_iam_role_credentials``, side by side."""
     from botocore.awsrequest import AWSRequest
-    from botocore.exceptions import HTTPClientError
+    from botocore.exceptions import HTTPClientError, ReadTimeoutError
     from botocore.httpsession import URLLib3Session
     from botocore.utils import RETRYABLE_HTTP_ERRORS, get_environ_proxies
-
-    try:
-        from botocore.exceptions import ReadTimeoutError
-    except ImportError:  # pragma: no cover
-        ReadTimeoutError = HTTPClientError  # type: ignore[misc,assignment]
 
     http = URLLib3Session(timeout=timeout, proxies=get_environ_proxies(base_url))
     headers_ua = {"User-Agent": user_agent}
@@ -85,7 +80,9 @@ def probe_imds(
                 if isinstance(e.kwargs.get("error"), LocationParseError):
                     from botocore.exceptions import InvalidIMDSEndpointError
 
-                    raise InvalidIMDSEndpointError(endpoint=_url(base_url, TOKEN_PATH), error=e)
+                    raise InvalidIMDSEndpointError(
+                        endpoint=_url(base_url, TOKEN_PATH), error=e
+                    ) from e
                 raise
         return None
 

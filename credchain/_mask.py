@@ -31,7 +31,9 @@ def scrub(text: str, secrets: Iterable[str | None] = (), key_ids: Iterable[str] 
     return _KEY_ID.sub(lambda m: mask_key(m.group(0)) or "", text)
 
 
-def scrub_foreign(text: str, secrets: Iterable[str | None] = (), key_ids: Iterable[str] = ()) -> str:
+def scrub_foreign(
+    text: str, secrets: Iterable[str | None] = (), key_ids: Iterable[str] = ()
+) -> str:
     """``scrub``, and also hide secret-shaped words: for text credchain did not write
     (a process's stderr, an endpoint's reply)."""
     text = scrub(text, secrets, key_ids)

@@ -37,9 +37,10 @@ def _who(p: ProviderResult) -> str:
 
 
 def render_report(report: Report) -> str:
-    lines = [f"credchain: botocore {report.botocore_version}, profile {report.profile!r}" + (
-        f" (from {report.profile_source})" if report.profile_source else ""
-    )]
+    lines = [
+        f"credchain: botocore {report.botocore_version}, profile {report.profile!r}"
+        + (f" (from {report.profile_source})" if report.profile_source else "")
+    ]
     for warning in report.warnings:
         lines += _wrap(f"warning: {warning}", "")
     lines.append("")
@@ -53,8 +54,10 @@ def render_report(report: Report) -> str:
         key = f" Access key {w.access_key}." if w.access_key else ""
         lines += _wrap(f"botocore will use {_who(w)}: {w.reason}{key}", "")
     elif report.raises is not None:
-        where = f" in the {report.error.method} provider" if report.error else (
-            " while building its chain, before any provider"
+        where = (
+            f" in the {report.error.method} provider"
+            if report.error
+            else (" while building its chain, before any provider")
         )
         lines += _wrap(f"botocore will raise {report.raises}{where}.", "")
         if report.error is not None:
@@ -75,9 +78,7 @@ def render_report(report: Report) -> str:
         lines += _wrap(f"It shadows: {names}.", "")
         stopper = report.winner or report.error
         if stopper is not None and stopper.fix:
-            target = shadowed[-1] if any(
-                p.method == "iam-role" for p in shadowed
-            ) else shadowed[0]
+            target = shadowed[-1] if any(p.method == "iam-role" for p in shadowed) else shadowed[0]
             lines += _wrap(
                 f"To let {_who(target)} take over: {stopper.fix}.",
             )

@@ -10,15 +10,15 @@ without doing what was not allowed (``unknown``). Placing findings in the chain
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, ClassVar
+from typing import cast
 
 import attrs
 from typing_extensions import Protocol, runtime_checkable
 
+from credchain._context import Context
 from credchain._report import Status
 
-if TYPE_CHECKING:
-    from credchain._context import Context
+__all__ = ["REGISTRY", "Context", "Finding", "Provider", "Status", "error", "registry"]
 
 
 @attrs.frozen
@@ -52,7 +52,9 @@ def error(exc: BaseException, source: str | None, reason: str, **kw: object) -> 
 class Provider(Protocol):
     """The inspector protocol: a botocore METHOD and a pure ``inspect(ctx, profile)``."""
 
-    METHOD: ClassVar[str]
+    @property
+    def METHOD(self) -> str:
+        """botocore's METHOD: the provider's short name in ``Credentials.method``."""
 
     def inspect(self, ctx: Context, profile: str) -> Finding: ...
 
@@ -85,7 +87,7 @@ def _registry() -> dict[str, type[Provider]]:
         ContainerProvider,
         InstanceMetadataProvider,
     ]
-    return {cls.METHOD: cls for cls in classes}
+    return {cast(str, cls.METHOD): cls for cls in classes}
 
 
 REGISTRY: dict[str, type[Provider]] = {}

@@ -13,8 +13,9 @@ reports every hop; it never calls STS and never prompts for an MFA code.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from typing import Any, Callable, ClassVar
+import contextlib
+from collections.abc import Callable, Sequence
+from typing import Any, ClassVar
 
 import attrs
 
@@ -106,10 +107,8 @@ class _Walk:
         mfa_serial = profile.get("mfa_serial")
         duration = profile.get("duration_seconds")
         if duration is not None:
-            try:
+            with contextlib.suppress(ValueError):  # botocore ignores it; a TypeError escapes
                 int(duration)
-            except ValueError:
-                pass
         where = f"profile {name}"
         if credential_source is not None and source_profile is not None:
             raise self.stop(

@@ -1,4 +1,4 @@
-"""``config-file``: static keys in the config file — mirrors ``botocore.credentials.ConfigProvider``.
+"""``config-file``: static keys in the config file — mirrors botocore's ``ConfigProvider``.
 
 Reads the config file (``AWS_CONFIG_FILE``, default ``~/.aws/config``) with
 botocore's ``load_config``, so the section is ``[default]`` or

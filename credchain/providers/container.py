@@ -69,7 +69,9 @@ class ContainerProvider:
         try:
             return _credentials(ctx, response, source, kind, url, fix)
         except Exception as e:
-            return error(e, source, f"the container endpoint {url} returned unusable data.", fix=fix)
+            return error(
+                e, source, f"the container endpoint {url} returned unusable data.", fix=fix
+            )
 
 
 def _headers(ctx: Context) -> dict[str, str] | None:

@@ -52,8 +52,8 @@ class ProcessProvider:
         shown = redact_command(argv)
         fix = f"remove credential_process from profile {profile}"
         if argv and not _findable(argv[0], ctx):
-            e: Exception = FileNotFoundError(2, "No such file or directory", argv[0])
-            return error(e, source, f"the program {argv[0]!r} does not exist.", fix=fix)
+            missing = FileNotFoundError(2, "No such file or directory", argv[0])
+            return error(missing, source, f"the program {argv[0]!r} does not exist.", fix=fix)
         if not ctx.run_process or not ctx.reached:
             why = "run_process=False" if not ctx.run_process else "it is not reached"
             return Finding(
@@ -80,9 +80,7 @@ def _run(
     from botocore.exceptions import CredentialRetrievalError
 
     timeout = ctx.timeout if ctx.timeout is not None else DEFAULT_TIMEOUT
-    p = subprocess.Popen(
-        argv, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=dict(ctx.env)
-    )
+    p = subprocess.Popen(argv, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=dict(ctx.env))
     try:
         stdout, stderr = p.communicate(timeout=timeout)
     except subprocess.TimeoutExpired:

@@ -70,7 +70,7 @@ class EnvProvider:
                     access_key=access_key,
                     fix=f"fix or unset {EXPIRY}",
                 )
-        names = [ACCESS_KEY, SECRET_KEY] + [t for t in TOKENS if env.get(t)][:1]
+        names = [ACCESS_KEY, SECRET_KEY, *[t for t in TOKENS if env.get(t)][:1]]
         return Finding(
             Status.FOUND,
             ", ".join(names),

@@ -11,6 +11,7 @@ credentials returned; with ``network=False`` it opens no socket: ``unknown``.
 
 from __future__ import annotations
 
+import contextlib
 import datetime
 from concurrent.futures import Future
 from typing import TYPE_CHECKING, Any, ClassVar
@@ -136,10 +137,9 @@ def _found(ctx: Context, role: str, creds: Any, url: str, v2: bool | None) -> Fi
     ctx.note_value("Token", creds["Token"])
     expiry = creds["Expiration"]
     if expiry is not None:
-        try:  # botocore's _evaluate_expiration: a ValueError is only logged
+        # botocore's _evaluate_expiration only logs a ValueError; a TypeError escapes.
+        with contextlib.suppress(ValueError):
             datetime.datetime.strptime(expiry, "%Y-%m-%dT%H:%M:%SZ")
-        except ValueError:
-            pass
     from dateutil.parser import parse
 
     parse(expiry)  # RefreshableCredentials.create_from_metadata

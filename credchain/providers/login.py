@@ -93,7 +93,7 @@ def _cached(ctx: Context, session_name: Any, source: str) -> Finding:
     for name in ("secretAccessKey", "sessionToken"):
         ctx.note_value(name, access[name])
     expires = access["expiresAt"]
-    access["accountId"]  # noqa: B018
+    access["accountId"]
     ctx.note_value("refreshToken", token.get("refreshToken"))
     ctx.note_value("dpopKey", token.get("dpopKey"))
     from dateutil.parser import parse

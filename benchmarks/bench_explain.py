@@ -1,0 +1,104 @@
+"""Side-by-side timings of credchain and botocore, measured in one run.
+
+    python benchmarks/bench_explain.py
+
+Prints ratios (credchain / botocore); lower is better. Nothing here is a test:
+the figures depend on the machine, the ratios much less.
+"""
+
+from __future__ import annotations
+
+import os
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+
+def _median_import(module: str, runs: int = 15) -> float:
+    code = f"import time; t = time.perf_counter(); import {module}; print(time.perf_counter() - t)"
+    out = [float(subprocess.check_output([sys.executable, "-c", code])) for _ in range(runs)]
+    return statistics.median(out)
+
+
+def _median(fn, runs: int) -> float:  # type: ignore[no-untyped-def]
+    fn()  # warm
+    samples = []
+    for _ in range(runs):
+        t = time.perf_counter()
+        fn()
+        samples.append(time.perf_counter() - t)
+    return statistics.median(samples)
+
+
+def _isolated_env(home: Path) -> None:
+    for name in list(os.environ):
+        if name.startswith(("AWS_", "BOTO_")):
+            del os.environ[name]
+    os.environ["HOME"] = str(home)
+
+
+def _silent_server() -> tuple[socket.socket, int]:
+    """A loopback TCP server that accepts connections and never answers."""
+    srv = socket.socket()
+    srv.bind(("127.0.0.1", 0))
+    srv.listen(16)
+    held: list[socket.socket] = []
+
+    def accept() -> None:
+        while True:
+            try:
+                held.append(srv.accept()[0])
+            except OSError:
+                return
+
+    threading.Thread(target=accept, daemon=True).start()
+    return srv, srv.getsockname()[1]
+
+
+def main() -> None:
+    import botocore.session
+
+    import credchain
+
+    rows = []
+    imp_c, imp_b = _median_import("credchain"), _median_import("botocore.session")
+    rows.append(("import credchain / import botocore.session", imp_c, imp_b))
+
+    with tempfile.TemporaryDirectory() as tmp:
+        home = Path(tmp)
+        (home / ".aws").mkdir()
+        (home / ".aws" / "credentials").write_text(
+            "[default]\naws_access_key_id = AKIAIOSFODNN7EXAMPLE\n"
+            "aws_secret_access_key = wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY\n"
+        )
+        (home / ".aws" / "config").write_text("[default]\nregion = eu-west-1\n")
+        _isolated_env(home)
+        os.environ["AWS_EC2_METADATA_DISABLED"] = "true"
+        c = _median(lambda: credchain.explain(network=False), 200)
+        b = _median(lambda: botocore.session.Session().get_credentials(), 200)
+        rows.append(("explain(network=False) / Session().get_credentials(), small config", c, b))
+
+        # An instance metadata service that never answers, and nothing else configured.
+        (home / ".aws" / "credentials").unlink()
+        srv, port = _silent_server()
+        del os.environ["AWS_EC2_METADATA_DISABLED"]
+        os.environ["AWS_EC2_METADATA_SERVICE_ENDPOINT"] = f"http://127.0.0.1:{port}/"
+        os.environ["AWS_METADATA_SERVICE_TIMEOUT"] = "1"
+        c = _median(lambda: credchain.explain(), 3)
+        b = _median(lambda: botocore.session.Session().get_credentials(), 3)
+        rows.append(("unresponsive metadata service: explain() / get_credentials()", c, b))
+        srv.close()
+
+    width = max(len(r[0]) for r in rows)
+    print(f"botocore {botocore.__version__}, Python {sys.version.split()[0]}")
+    for name, c, b in rows:
+        print(f"{name:<{width}}  {c * 1000:9.2f} ms / {b * 1000:9.2f} ms = {c / b:5.2f}")
+
+
+if __name__ == "__main__":
+    main()

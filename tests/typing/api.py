@@ -1,0 +1,44 @@
+"""The public contract, as applications use it; checked by ``mypy --strict``, never run."""
+
+from __future__ import annotations
+
+import json
+
+import credchain
+from credchain import Chain, ProviderResult, Report, Status
+from credchain.providers import Context, Finding
+
+
+def inspect_here() -> str | None:
+    report: Report = credchain.explain(network=False, timeout=0.5)
+    winner: ProviderResult | None = report.winner
+    for p in report.providers:
+        status: Status = p.status
+        _: str = p.reason + (p.source or "") + (p.access_key or "") + (p.role_arn or "")
+        assert status in Status
+    json.loads(report.to_json())
+    assert isinstance(report.to_dict()["providers"], list)
+    return winner.method if winner else report.raises
+
+
+def with_profile(env: dict[str, str]) -> str:
+    return str(credchain.explain(profile="dev", env=env, run_process=True))
+
+
+class MyInspector:
+    METHOD = "mine"
+
+    def inspect(self, ctx: Context, profile: str) -> Finding:
+        return Finding(Status.NOT_FOUND, None, f"nothing for {profile} in {ctx.home()}.")
+
+
+def custom_chain() -> Report:
+    chain = Chain.default()
+    chain.insert_before("env", MyInspector())
+    return credchain.explain(chain=chain)
+
+
+def startup_check() -> str:
+    identity = credchain.assert_role("Worker", account="123456789012", verify=False)
+    who = f"{identity.arn} {identity.account} {identity.role_name}"
+    return f"{who} {identity.provider} {identity.verified}"
