@@ -30,7 +30,8 @@ def _wrap(text: str, indent: str = "   ") -> list[str]:
 def _who(p: ProviderResult) -> str:
     what = p.method
     if p.role_arn:
-        what += f" (role {p.role_arn})"
+        role = p.role_arn[len("role/") :] if p.role_arn.startswith("role/") else p.role_arn
+        what += f" (role {role})"
     elif p.access_key:
         what += f" (key {p.access_key})"
     return what

@@ -73,9 +73,18 @@ class SSOProvider:
             source,
             f"IAM Identity Center role {role} in account {account}; botocore calls "
             f"sso:GetRoleCredentials at first use. {token}",
-            role_arn=f"arn:aws:iam::{account}:role/{role}",
+            role_arn=f"arn:{_partition(resolved['sso_region'])}:iam::{account}:role/{role}",
             fix=f"remove the sso_* settings from profile {profile}",
         )
+
+
+def _partition(region: Any) -> str:
+    """The partition of the SSO region (the role lives in the same partition)."""
+    region = str(region)
+    for prefix, partition in (("cn-", "aws-cn"), ("us-gov-", "aws-us-gov")):
+        if region.startswith(prefix):
+            return partition
+    return "aws"
 
 
 def _resolve_session(
