@@ -12,7 +12,8 @@ from typing import TYPE_CHECKING, Any
 from credchain._report import ProviderResult, Report, Status
 
 if TYPE_CHECKING:
-    from credchain._assert_role import assert_role, require_role
+    from credchain._arn import role_matches
+    from credchain._assert_role import assert_role, check_report, require_role
     from credchain._explain import explain
     from credchain._identity import Identity, identify
     from credchain._pluggable import Chain
@@ -29,9 +30,11 @@ __all__ = [
     "Status",
     "__version__",
     "assert_role",
+    "check_report",
     "explain",
     "identify",
     "require_role",
+    "role_matches",
 ]
 
 _LAZY = {
@@ -39,6 +42,8 @@ _LAZY = {
     "explain": "credchain._explain",
     "assert_role": "credchain._assert_role",
     "require_role": "credchain._assert_role",
+    "check_report": "credchain._assert_role",
+    "role_matches": "credchain._arn",
     "identify": "credchain._identity",
     "Identity": "credchain._identity",
     "CredchainError": "credchain.exceptions",
