@@ -10,10 +10,27 @@ silent metadata service costs one timeout where botocore spends two.
 from __future__ import annotations
 
 import json
+import logging
 import threading
 from typing import Any
 
 import attrs
+
+
+class _ProbeThreadFilter(logging.Filter):
+    """Drop botocore's DEBUG records made in credchain's probe threads.
+
+    ``ContainerMetadataFetcher`` logs response bodies — which may hold
+    credentials — at DEBUG; credchain's own outputs never carry them.
+    """
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return not (record.levelno <= logging.DEBUG and record.threadName.startswith("credchain"))
+
+
+_FILTER = _ProbeThreadFilter()
+for _name in ("botocore.utils", "botocore.httpsession", "botocore.credentials"):
+    logging.getLogger(_name).addFilter(_FILTER)
 
 TOKEN_PATH = "latest/api/token"
 ROLE_PATH = "latest/meta-data/iam/security-credentials/"
@@ -117,7 +134,7 @@ def probe_imds(
 
     v1_thread = None
     if not v1_disabled:
-        v1_thread = threading.Thread(target=v1_role, daemon=True)
+        v1_thread = threading.Thread(target=v1_role, daemon=True, name="credchain-imds-v1")
         v1_thread.start()
     try:
         try:
