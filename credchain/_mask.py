@@ -36,11 +36,14 @@ def scrub_foreign(
 ) -> str:
     """``scrub``, and also hide secret-shaped words: for text credchain did not write
     (a process's stderr, an endpoint's reply)."""
-    text = scrub(text, secrets, key_ids)
-    return " ".join(
-        "****" if _LONG_SECRET.fullmatch(w) and not w.startswith(("/", "http")) else w
-        for w in text.split(" ")
-    )
+
+    def hide(m: re.Match[str]) -> str:
+        word = m.group(0)
+        if _LONG_SECRET.fullmatch(word) and not word.startswith(("/", "http")):
+            return "****"
+        return word
+
+    return re.sub(r"\S+", hide, scrub(text, secrets, key_ids))
 
 
 def redact_command(argv: list[str]) -> str:

@@ -24,7 +24,14 @@ def _row(p: ProviderResult, method_w: int, status_w: int) -> str:
 
 
 def _wrap(text: str, indent: str = "   ") -> list[str]:
-    return textwrap.wrap(text, WIDTH, initial_indent=indent, subsequent_indent=indent + "  ")
+    return textwrap.wrap(
+        text,
+        WIDTH,
+        initial_indent=indent,
+        subsequent_indent=indent + "  ",
+        break_long_words=False,
+        break_on_hyphens=False,
+    )
 
 
 def _who(p: ProviderResult) -> str:
@@ -52,8 +59,12 @@ def render_report(report: Report) -> str:
     lines.append("")
     if report.winner is not None:
         w = report.winner
-        key = f" Access key {w.access_key}." if w.access_key else ""
-        lines += _wrap(f"botocore will use {_who(w)}: {w.reason}{key}", "")
+        lines += _wrap(f"botocore will use {_who(w)}.", "")
+        if w.source:
+            lines += _wrap(f"from: {w.source}")
+        lines += _wrap(f"why:  {w.reason}")
+        if w.fix and not report.shadowed:
+            lines += _wrap(f"to stop using it: {w.fix}.")
     elif report.raises is not None:
         where = (
             f" in the {report.error.method} provider"

@@ -24,7 +24,7 @@ from credchain._mask import redact_command, scrub_foreign
 from credchain._report import Status
 from credchain.providers import Finding, error
 
-DEFAULT_TIMEOUT = 60.0
+DEFAULT_TIMEOUT = 15.0  # a process that hangs is reported after this, botocore would wait
 
 
 @attrs.frozen
