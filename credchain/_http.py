@@ -25,7 +25,9 @@ class _ProbeThreadFilter(logging.Filter):
     """
 
     def filter(self, record: logging.LogRecord) -> bool:
-        return not (record.levelno <= logging.DEBUG and record.threadName.startswith("credchain"))
+        return not (
+            record.levelno <= logging.DEBUG and (record.threadName or "").startswith("credchain")
+        )
 
 
 _FILTER = _ProbeThreadFilter()
@@ -143,7 +145,7 @@ def probe_imds(
             return IMDSResult(
                 "no-role", base_url, "the token request was refused with HTTP 400", v2=True
             )
-        if token is None and v1_disabled:
+        if not token and v1_disabled:  # botocore: an empty token counts as none here
             from botocore.exceptions import MetadataRetrievalError
 
             exc = MetadataRetrievalError(

@@ -1,0 +1,401 @@
+"""The ``credchain`` command: ``explain``, ``assert-role`` and ``profiles``.
+
+Exit codes: 0 success, 1 failure (no credentials, botocore would raise, the
+role does not match, a file cannot be read), 2 usage (argparse's own). User
+errors are one line on stderr, never a traceback (``CREDCHAIN_DEBUG=1`` shows
+it). Nothing heavy is imported until a command runs.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import os
+import re
+import sys
+from collections.abc import Callable, Sequence
+from typing import Any, TextIO
+
+OK, FAIL, USAGE = 0, 1, 2
+
+_COLORS = {
+    "found": "32",
+    "ok": "32",
+    "shadowed": "33",
+    "warn": "33",
+    "unknown": "35",
+    "error": "31",
+    "none": "31",
+    "not-found": "2",
+    "disabled": "2",
+}
+_STATUS_CELL = re.compile(
+    r"^((?:=>|!!|XX| {2}) \S+\s+)(found|shadowed|not-found|error|disabled|unknown)\b"
+)
+
+
+class UsageError(Exception):
+    """A bad combination of arguments that argparse cannot see: exit 2."""
+
+
+# -- colour ----------------------------------------------------------------------------
+
+
+def use_color(stream: TextIO, no_color: bool = False, env: Any = None) -> bool:
+    """Colour only on a terminal, never with ``--no-color`` or a non-empty ``NO_COLOR``."""
+    env = os.environ if env is None else env
+    if no_color or env.get("NO_COLOR") or env.get("TERM") == "dumb":
+        return False
+    isatty = getattr(stream, "isatty", None)
+    return bool(isatty and isatty())
+
+
+def painter(enabled: bool) -> Callable[[str, str], str]:
+    """``paint(status, text)``: wrap ``text`` in the ANSI colour of ``status`` when enabled."""
+
+    def paint(status: str, text: str) -> str:
+        code = _COLORS.get(status)
+        return f"\033[{code}m{text}\033[0m" if enabled and code else text
+
+    return paint
+
+
+def _paint_report(text: str, paint: Callable[[str, str], str]) -> str:
+    lines = []
+    for line in text.splitlines():
+        m = _STATUS_CELL.match(line)
+        if m:
+            line = m.group(1) + paint(m.group(2), m.group(2)) + line[m.end() :]
+        lines.append(line)
+    return "\n".join(lines)
+
+
+# -- commands --------------------------------------------------------------------------
+
+
+def _explain(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    import json
+
+    from credchain import explain
+
+    report = explain(
+        profile=args.profile,
+        network=not args.no_network,
+        run_process=args.run_process,
+        timeout=args.timeout,
+    )
+    found = report.winner is not None and report.raises is None
+    identity: dict[str, Any] | None = None
+    if args.verify:
+        identity = _verify(args, report) if found else {"error": "no credentials to verify"}
+    if args.json:
+        data = report.to_dict()
+        if identity is not None:
+            data["identity"] = identity
+        out.write((report.to_json() if identity is None else json.dumps(data)) + "\n")
+    else:
+        paint = painter(use_color(out, args.no_color))
+        out.write(_paint_report(str(report), paint) + "\n")
+        if identity is not None and "error" in identity:
+            out.write(f"\n{paint('error', 'identity')}: not verified: {identity['error']}\n")
+        elif identity is not None:
+            out.write(f"\n{paint('found', 'identity')}: {_describe(identity)}\n")
+    if identity is not None and "error" in identity:
+        return FAIL
+    return OK if found else FAIL
+
+
+def _verify(args: argparse.Namespace, report: Any) -> dict[str, Any]:
+    """``identify()`` as a JSON-ready dict, or ``{"error": one line}``: never raises."""
+    from credchain import identify
+
+    try:
+        who = identify(profile=args.profile, timeout=args.timeout or 5.0, report=report)
+    except Exception as e:
+        return {"error": _one_line(e)}
+    return {
+        "arn": who.arn,
+        "account": who.account,
+        "role_name": who.role_name,
+        "session_name": who.session_name,
+        "provider": who.provider,
+        "verified": who.verified,
+    }
+
+
+def _describe(identity: dict[str, Any]) -> str:
+    return f"{identity['arn']} (account {identity['account']}, via {identity['provider']}, " + (
+        "verified by STS)" if identity["verified"] else "not verified)"
+    )
+
+
+def _assert_role(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    from credchain._assert_role import REQUIRE_ACCOUNT_VAR, REQUIRE_ROLE_VAR, assert_role
+    from credchain.exceptions import RoleAssertionError
+
+    role = args.role or os.environ.get(REQUIRE_ROLE_VAR) or None
+    account = args.account or os.environ.get(REQUIRE_ACCOUNT_VAR) or None
+    if role is None and account is None:
+        raise UsageError(f"give a ROLE ('*' for any role) or --account, or set {REQUIRE_ROLE_VAR}")
+    try:
+        identity = assert_role(
+            role,
+            account=account,
+            verify=not args.no_verify,
+            profile=args.profile,
+            timeout=args.timeout,
+        )
+    except RoleAssertionError as e:
+        paint = painter(use_color(err, args.no_color))
+        err.write(f"credchain: {paint('error', 'FAIL')}: {e}\n")
+        return FAIL
+    except ValueError as e:  # a malformed role or account (argument or variable)
+        raise UsageError(str(e)) from None
+    paint = painter(use_color(out, args.no_color))
+    out.write(f"credchain: {paint('ok', 'ok')}: running as {identity}\n")
+    return OK
+
+
+def _profiles(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    from credchain._profiles import list_profiles, render
+
+    report = list_profiles()
+    if args.json:
+        out.write(report.to_json() + "\n")
+    else:
+        out.write(render(report, painter(use_color(out, args.no_color))) + "\n")
+    if args.strict and any(row.problems or row.status != "ok" for row in report.rows):
+        return FAIL
+    return OK
+
+
+# -- parser ----------------------------------------------------------------------------
+
+
+def _seconds(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a number of seconds: {text!r}") from None
+    if not value > 0 or value == float("inf"):
+        raise argparse.ArgumentTypeError(f"must be a positive number of seconds: {text!r}")
+    return value
+
+
+def _account(text: str) -> str:
+    if not re.fullmatch(r"[0-9]{12}", text):
+        raise argparse.ArgumentTypeError(f"not a 12-digit AWS account id: {text!r}")
+    return text
+
+
+class _Version(argparse.Action):
+    """``--version``: credchain's and botocore's versions, read without importing botocore."""
+
+    def __init__(self, option_strings: Sequence[str], dest: str, **kwargs: Any) -> None:
+        super().__init__(option_strings, dest, nargs=0, help="show the versions and exit")
+
+    def __call__(self, parser: argparse.ArgumentParser, *args: Any, **kwargs: Any) -> None:
+        from importlib.metadata import PackageNotFoundError, version
+
+        def of(name: str) -> str:
+            try:
+                return version(name)
+            except PackageNotFoundError:
+                return "not installed"
+
+        python = ".".join(map(str, sys.version_info[:3]))
+        sys.stdout.write(
+            f"credchain {of('credchain')} (botocore {of('botocore')}, Python {python})\n"
+        )
+        parser.exit()
+
+
+MAIN_EPILOG = """\
+commands:
+  explain      which credentials botocore would use here, why, and what they shadow
+  assert-role  fail unless botocore's credentials are the given IAM role
+  profiles     every profile: the provider that wins, its role, its problems
+
+Run `credchain COMMAND --help` for the options and examples of each command.
+"""
+
+EXPLAIN_EPILOG = """\
+exit status: 0 credentials found, 1 none or botocore would raise, 2 usage.
+
+examples:
+  credchain explain                      # what boto3.Session() would use here
+  credchain explain --profile dev        # what boto3.Session(profile_name="dev") would use
+  credchain explain --no-network         # open no socket: the instance role is "unknown"
+  credchain explain --json | jq .winner  # machine-readable, stable keys
+  credchain explain --verify             # also ask STS who the credentials are
+"""
+
+ASSERT_EPILOG = """\
+ROLE is a role name, an IAM role ARN (its path is ignored), an assumed-role ARN
+or a glob on the name ("AWSReservedSSO_Admin_*"); '*' accepts any role. Without
+ROLE, CREDCHAIN_REQUIRE_ROLE (and CREDCHAIN_REQUIRE_ACCOUNT) are used; with
+neither a role nor an account it is a usage error.
+
+exit status: 0 the credentials are that role, 1 they are not (the reason is on
+stderr), 2 usage.
+
+examples:
+  credchain assert-role MyAppRole
+  credchain assert-role MyAppRole --account 123456789012
+  credchain assert-role 'AWSReservedSSO_Admin_*' --profile prod
+  credchain assert-role MyAppRole --no-verify      # from configuration, no STS call
+  ExecStartPre=/usr/local/bin/credchain assert-role MyAppRole   # systemd unit
+"""
+
+PROFILES_EPILOG = """\
+Every profile of the config and credentials files (AWS_CONFIG_FILE,
+AWS_SHARED_CREDENTIALS_FILE), as boto3.Session(profile_name=NAME) would see it,
+decided offline: no socket, no credential_process run. Status: ok, warn (works,
+with problems), error (botocore would raise), none (no credentials).
+
+exit status: 0 listed (1 with --strict when any profile is not ok), 1 the files
+cannot be read, 2 usage.
+
+examples:
+  credchain profiles
+  credchain profiles --json | jq '.profiles[] | select(.status == "error")'
+  credchain profiles --strict      # CI: fail on any problem
+"""
+
+
+def _formatter(prog: str) -> argparse.HelpFormatter:
+    return argparse.RawDescriptionHelpFormatter(prog, max_help_position=32, width=100)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The argument parser: one subcommand per command, each with examples in ``--help``."""
+    parser = argparse.ArgumentParser(
+        prog="credchain",
+        description="See which AWS credentials botocore will use, why, and what they shadow.",
+        epilog=MAIN_EPILOG,
+        formatter_class=_formatter,
+    )
+    parser.add_argument("--version", action=_Version)
+    commands = parser.add_subparsers(
+        dest="command", metavar="COMMAND", required=True, help="one of the commands below"
+    )
+
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument("--no-color", action="store_true", help="never colour the output")
+
+    def command(name: str, help: str, epilog: str, run: Callable[..., int]) -> Any:
+        sub = commands.add_parser(
+            name,
+            description=help,
+            epilog=epilog,
+            parents=[common],
+            formatter_class=_formatter,
+        )
+        sub.set_defaults(run=run, parser=sub)
+        return sub
+
+    explain = command(
+        "explain",
+        "Explain which credentials botocore would use, and why.",
+        EXPLAIN_EPILOG,
+        _explain,
+    )
+    explain.add_argument("--profile", metavar="P", help="inspect this profile, like boto3's")
+    explain.add_argument("--json", action="store_true", help="print the report as JSON")
+    explain.add_argument(
+        "--no-network", action="store_true", help="open no socket (metadata endpoints not asked)"
+    )
+    explain.add_argument(
+        "--run-process", action="store_true", help="actually run credential_process commands"
+    )
+    explain.add_argument(
+        "--timeout", metavar="S", type=_seconds, help="bound for each network probe, in seconds"
+    )
+    explain.add_argument(
+        "--verify", action="store_true", help="also call sts:GetCallerIdentity (exit 1 if it fails)"
+    )
+
+    assert_ = command(
+        "assert-role",
+        "Fail unless botocore's credentials are the given IAM role.",
+        ASSERT_EPILOG,
+        _assert_role,
+    )
+    assert_.add_argument("role", metavar="ROLE", nargs="?", help="role name, ARN or glob")
+    assert_.add_argument("--account", metavar="ID", type=_account, help="12-digit account id")
+    assert_.add_argument(
+        "--no-verify", action="store_true", help="decide from configuration, without STS"
+    )
+    assert_.add_argument("--profile", metavar="P", help="check this profile, like boto3's")
+    assert_.add_argument(
+        "--timeout",
+        metavar="S",
+        type=_seconds,
+        default=5.0,
+        help="bound for each network call, in seconds (default 5)",
+    )
+
+    profiles = command(
+        "profiles",
+        "List every profile: the provider that wins, its role, its problems.",
+        PROFILES_EPILOG,
+        _profiles,
+    )
+    profiles.add_argument("--json", action="store_true", help="print the rows as JSON")
+    profiles.add_argument("--strict", action="store_true", help="exit 1 when any profile is not ok")
+    return parser
+
+
+# -- main ------------------------------------------------------------------------------
+
+
+def _one_line(exc: BaseException) -> str:
+    from credchain._mask import scrub
+
+    text = " ".join(str(exc).split()) or type(exc).__name__
+    return scrub(text)
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run the ``credchain`` command line; return the exit status."""
+    parser = build_parser()
+    try:
+        args = parser.parse_args(argv)
+    except SystemExit as e:  # --help, --version (0) and usage errors (2)
+        return e.code if isinstance(e.code, int) else (USAGE if e.code else OK)
+    out, err = _tolerant(sys.stdout), _tolerant(sys.stderr)
+    try:
+        return int(args.run(args, out, err))
+    except UsageError as e:
+        args.parser.print_usage(err)
+        err.write(f"{args.parser.prog}: error: {_one_line(e)}\n")
+        return USAGE
+    except KeyboardInterrupt:
+        err.write("credchain: interrupted\n")
+        return 130
+    except BrokenPipeError:  # `credchain profiles | head`
+        _silence_stdout()
+        return FAIL
+    except Exception as e:
+        if os.environ.get("CREDCHAIN_DEBUG"):
+            raise
+        err.write(f"credchain: error: {_one_line(e)}\n")
+        return FAIL
+
+
+def _tolerant(stream: TextIO) -> TextIO:
+    """Never fail on a character the terminal's encoding lacks (LANG=C, a Latin-1 console)."""
+    reconfigure = getattr(stream, "reconfigure", None)
+    encoding = (getattr(stream, "encoding", None) or "").lower().replace("-", "")
+    if reconfigure is not None and encoding != "utf8":
+        with contextlib.suppress(ValueError, OSError):
+            reconfigure(errors="backslashreplace")
+    return stream
+
+
+def _silence_stdout() -> None:
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError, AttributeError):
+        pass

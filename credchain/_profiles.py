@@ -1,0 +1,470 @@
+"""Every profile at once: which provider wins for each, its role, and what is wrong.
+
+``list_profiles()`` parses the config and credentials files once and walks
+botocore's chain for each profile as an explicit profile
+(``Session(profile=name)``), offline: ``network=False``, ``run_process=False``.
+The walk reuses the providers through :func:`credchain._chain.build_chain` on
+one shared :class:`_SharedContext`, so it scales linearly: 10,000 profiles take
+a couple of seconds, where a botocore session per profile parses both files
+again each time (over a second per profile with files that size).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import stat
+import textwrap
+import threading
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import contextmanager
+from typing import Any
+
+import attrs
+
+from credchain._context import Context
+from credchain._mask import mask_key, scrub
+from credchain._report import Status
+from credchain.providers import Finding
+
+WIDTH = 100
+WORLD_READABLE = "world-readable file"
+SECRET_KEYS = ("aws_secret_access_key", "aws_session_token", "aws_security_token")
+# Sentences of a winner's reason that say its deferred first use will fail.
+_DEFERRED_FAILURE = re.compile(r"will fail|expired|unreadable", re.IGNORECASE)
+_SENTENCE = re.compile(r"(?<=[.!?])\s+(?=[A-Z])")
+
+
+@attrs.frozen
+class Problem:
+    """Something wrong with a profile: a short ``kind`` for the table, a full ``message``."""
+
+    kind: str  # botocore's exception name, "fails at first use", "world-readable file"
+    message: str
+
+    def to_dict(self) -> dict[str, str]:
+        return {"kind": self.kind, "message": self.message}
+
+
+@attrs.frozen
+class ProfileRow:
+    """One profile: what ``Session(profile=name).get_credentials()`` would do, and its problems."""
+
+    profile: str
+    winner: str | None
+    raises: str | None
+    error: str | None  # the method whose load() would raise
+    role_arn: str | None
+    access_key: str | None  # masked
+    source: str | None
+    problems: tuple[Problem, ...] = ()
+    unchecked: tuple[str, ...] = ()  # methods not decidable offline (iam-role)
+
+    @property
+    def status(self) -> str:
+        """``error`` (botocore raises), ``none`` (no credentials), ``warn`` or ``ok``."""
+        if self.raises is not None:
+            return "error"
+        if self.winner is None:
+            return "none"
+        return "warn" if self.problems else "ok"
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "profile": self.profile,
+            "status": self.status,
+            "winner": self.winner,
+            "raises": self.raises,
+            "error": self.error,
+            "role_arn": self.role_arn,
+            "access_key": self.access_key,
+            "source": self.source,
+            "problems": [p.to_dict() for p in self.problems],
+            "unchecked": list(self.unchecked),
+        }
+
+
+@attrs.frozen
+class ProfilesReport:
+    """All profiles of the config and credentials files, in file order."""
+
+    config_file: str
+    credentials_file: str
+    botocore_version: str
+    rows: tuple[ProfileRow, ...]
+    warnings: tuple[str, ...] = ()
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "botocore_version": self.botocore_version,
+            "config_file": self.config_file,
+            "credentials_file": self.credentials_file,
+            "warnings": list(self.warnings),
+            "profiles": [r.to_dict() for r in self.rows],
+        }
+
+    def to_json(self, indent: int | None = None) -> str:
+        return json.dumps(self.to_dict(), indent=indent)
+
+    def __str__(self) -> str:
+        return render(self)
+
+
+class _SharedContext(Context):
+    """A Context whose expanded paths and parsed files are shared by every profile's walk.
+
+    The base class copies the whole parsed file on each ``ini()`` and rebuilds
+    (deep-copies) the profile map on each ``config_file_profiles()``: right for
+    one inspection, quadratic for one walk per profile.
+    """
+
+    def __init__(self, env: Mapping[str, str], *, is_process_env: bool) -> None:
+        super().__init__(env, network=False, run_process=False, is_process_env=is_process_env)
+        self._memo: dict[tuple[str, str], Any] = {}
+        self._merging = False
+
+    def _once(self, kind: str, key: str, compute: Callable[[], Any]) -> Any:
+        if (kind, key) not in self._memo:
+            try:
+                self._memo[kind, key] = compute()
+            except Exception as e:  # ConfigNotFound, ConfigParseError: raised on each call
+                self._memo[kind, key] = e
+        value = self._memo[kind, key]
+        if isinstance(value, Exception):
+            raise value.with_traceback(None)  # else each raise would lengthen its traceback
+        return value
+
+    def expand(self, path: str) -> str:
+        return str(self._once("expand", path, lambda: Context.expand(self, path)))
+
+    def ini(self, path: str) -> dict[str, Any]:
+        parsed: dict[str, Any] = self._once(
+            "ini", self.expand(path), lambda: Context.ini(self, path)
+        )
+        return parsed
+
+    def config_file_profiles(self, path: str) -> dict[str, Any]:
+        key = self.expand(path)
+        built: dict[str, Any] = self._once(
+            "profiles", key, lambda: Context.config_file_profiles(self, path)
+        )
+        if self._merging:  # full_config() merges the credentials file into its own copy
+            return {**built, "profiles": {k: dict(v) for k, v in built["profiles"].items()}}
+        return built
+
+    def full_config(self) -> dict[str, Any]:
+        if self._full_config is None:
+            self._merging = True
+            try:
+                super().full_config()
+            finally:
+                self._merging = False
+        assert self._full_config is not None
+        return self._full_config
+
+
+_BATCH_LOCK = threading.Lock()
+
+
+@contextmanager
+def _batch() -> Iterator[None]:
+    """Memoize two pure core lookups that are cheap once but add up over every profile.
+
+    ``providers._static.line_of`` re-reads the whole file for each key it locates
+    (quadratic over 10,000 profiles); the index gives the same first-match
+    answers. ``_chain.order`` builds a botocore resolver each time once
+    ``botocore.credentials`` is imported; its answer for an explicit profile is
+    the same for every profile.
+    """
+    from credchain import _chain
+    from credchain.providers import _static
+
+    index: dict[str, dict[tuple[str, str], int]] = {}
+    orders: dict[bool, tuple[tuple[str, ...], tuple[str, ...]]] = {}
+    line_of, order = _static.line_of, _chain.order
+
+    def indexed_line_of(path: str, section: str, key: str) -> int | None:
+        if path not in index:
+            index[path] = _line_index(path)
+        return index[path].get((section, key))
+
+    def memo_order(explicit: bool) -> tuple[tuple[str, ...], tuple[str, ...]]:
+        if explicit not in orders:
+            orders[explicit] = order(explicit)
+        return orders[explicit]
+
+    with _BATCH_LOCK:
+        _static.line_of, _chain.order = indexed_line_of, memo_order
+        try:
+            yield
+        finally:
+            _static.line_of, _chain.order = line_of, order
+
+
+def _line_index(path: str) -> dict[tuple[str, str], int]:
+    """``{(section, key): first line}``, by the same rules as ``_static.line_of``."""
+    found: dict[tuple[str, str], int] = {}
+    try:
+        with open(path, encoding="utf-8", errors="replace") as f:
+            lines = f.read().splitlines()
+    except OSError:
+        return found
+    current = None
+    for number, raw in enumerate(lines, 1):
+        line = raw.strip()
+        if line.startswith("[") and "]" in line:
+            current = line[1 : line.index("]")].strip()
+        elif current is not None:
+            found.setdefault((current, line.split("=", 1)[0].strip().lower()), number)
+    return found
+
+
+def list_profiles(env: Mapping[str, str] | None = None) -> ProfilesReport:
+    """Walk botocore's chain for every profile of the config and credentials files, offline.
+
+    Args:
+        env: replaces ``os.environ`` (its HOME drives ``~``, ``AWS_CONFIG_FILE`` and
+            ``AWS_SHARED_CREDENTIALS_FILE`` the paths).
+
+    Returns:
+        A :class:`ProfilesReport`, one row per profile in file order (config file first).
+
+    Raises:
+        Whatever botocore raises reading the files (``ConfigParseError``, …).
+    """
+    from credchain import _botocore
+
+    # A plain dict: os.environ encodes on every lookup, and there are ~30 per profile.
+    ctx = _SharedContext(dict(os.environ if env is None else env), is_process_env=env is None)
+    config_file = ctx.expand(ctx.var("config_file"))
+    credentials_file = ctx.expand(ctx.var("credentials_file"))
+    names = list(ctx.profiles())  # parses both files, or raises
+    exposed = {p: m for p in (config_file, credentials_file) if (m := _world_readable(p))}
+    rows = []
+    with _batch():
+        for name in names:
+            rows.append(_row(ctx, name, exposed, config_file, credentials_file))
+    warnings = tuple(
+        f"{path} is readable by every user (mode {mode}): chmod 600 {path}"
+        for path, mode in exposed.items()
+    )
+    return ProfilesReport(config_file, credentials_file, _botocore.version(), tuple(rows), warnings)
+
+
+def _world_readable(path: str) -> str | None:
+    try:
+        mode = os.stat(path).st_mode
+    except OSError:
+        return None
+    return f"{stat.S_IMODE(mode):04o}" if mode & stat.S_IROTH else None
+
+
+def walk(ctx: Context, name: str) -> tuple[list[tuple[str, Finding]], BaseException | None]:
+    """Inspect every provider of the chain for an explicit profile ``name``, as explain does.
+
+    Returns the findings in chain order (providers botocore leaves out are
+    skipped) and the exception botocore raises while building the chain, if any.
+    """
+    from credchain._chain import build_chain
+
+    ctx.instance_vars["profile"] = name
+    chain = build_chain(ctx, True)
+    decided = chain.build_error is not None
+    findings = []
+    for method, inspector in chain.providers:
+        if inspector is None:
+            continue
+        ctx.reached = not decided
+        try:
+            finding = inspector.inspect(ctx, name)
+        except Exception as e:  # a provider bug must not stop the other profiles
+            finding = Finding(Status.UNKNOWN, None, f"credchain could not inspect it: {e!r}")
+        decided = decided or finding.status in (Status.FOUND, Status.ERROR)
+        findings.append((method, finding))
+    return findings, chain.build_error
+
+
+def _row(
+    ctx: _SharedContext, name: str, exposed: dict[str, str], config_file: str, creds_file: str
+) -> ProfileRow:
+    findings, build_error = walk(ctx, name)
+    clean = _cleaner(ctx, name)
+    problems: list[Problem] = []
+    winner: tuple[str, Finding] | None = None
+    failed: tuple[str, Finding] | None = None
+    raises = None
+    if build_error is not None:
+        raises = type(build_error).__name__
+        text = f"botocore raises {raises} before any provider: {clean(str(build_error))}"
+        problems.append(Problem(raises, text))
+    for method, f in findings:
+        if f.status is Status.ERROR:
+            kind = f.raises or "error"
+            if raises is None and winner is None:
+                failed, raises = (method, f), f.raises
+                text = f"{method} raises {kind}: {clean(f.reason)}"
+            else:  # botocore stops before it, but it is still wrong
+                text = f"{method} would raise {kind} if reached: {clean(f.reason)}"
+            problems.append(Problem(kind, text))
+        elif f.status is Status.FOUND and raises is None and winner is None:
+            winner = (method, f)
+    if winner is not None:
+        for sentence in _deferred_failures([winner[1].reason, *winner[1].details]):
+            kind = "expired token" if "expired" in sentence else "fails at first use"
+            problems.append(Problem(kind, f"{winner[0]}: {clean(sentence)}"))
+    for path, mode in exposed.items():
+        if _has_secret(ctx, name, path, config_file, creds_file):
+            text = f"its keys are in {path}, which every user can read (mode {mode})"
+            problems.append(Problem(WORLD_READABLE, text))
+    shown = winner or failed
+    return ProfileRow(
+        profile=name,
+        winner=winner[0] if winner else None,
+        raises=raises,
+        error=failed[0] if failed else None,
+        role_arn=shown[1].role_arn if shown else None,
+        access_key=mask_key(shown[1].access_key) if shown else None,
+        source=clean(shown[1].source) if shown and shown[1].source else None,
+        problems=tuple(problems),
+        unchecked=tuple(m for m, f in findings if f.status is Status.UNKNOWN),
+    )
+
+
+def _deferred_failures(texts: list[str]) -> list[str]:
+    """From the first sentence that says first use will fail, to the end of that text."""
+    found = []
+    for text in texts:
+        sentences = _SENTENCE.split(text)
+        hit = next((i for i, s in enumerate(sentences) if _DEFERRED_FAILURE.search(s)), None)
+        if hit is not None:
+            found.append(" ".join(sentences[hit:]))
+    return found
+
+
+def _has_secret(
+    ctx: _SharedContext, name: str, path: str, config_file: str, creds_file: str
+) -> bool:
+    try:
+        if path == creds_file:
+            section = ctx.ini(path).get(name, {})
+        else:
+            section = ctx.config_file_profiles(path)["profiles"].get(name, {})
+    except Exception:
+        return False
+    return any(k in section for k in SECRET_KEYS)
+
+
+def _cleaner(ctx: Context, name: str) -> Callable[[str], str]:
+    """``scrub`` with the secrets of this profile and its source profiles only.
+
+    The shared context knows every secret of every profile; scrubbing each line
+    with all of them would make the listing quadratic.
+    """
+    sink = Context({})
+    profiles = ctx.profiles()
+    seen: set[str] = set()
+    current: Any = name
+    while isinstance(current, str) and current in profiles and current not in seen:
+        seen.add(current)
+        for key, value in profiles[current].items():
+            sink.note_value(key, value)
+        current = profiles[current].get("source_profile")
+
+    def clean(text: str) -> str:
+        secrets = [s for s in sink.secrets if s in text]
+        return scrub(text, secrets, [k for k in sink.key_ids if k in text])
+
+    return clean
+
+
+# -- rendering ---------------------------------------------------------------------------
+
+
+def _wrap(text: str, indent: str = "") -> list[str]:
+    if len(text) + len(indent) <= WIDTH:  # textwrap is slow, and most lines fit
+        return [indent + text]
+    return textwrap.wrap(
+        text,
+        WIDTH,
+        initial_indent=indent,
+        subsequent_indent=indent + "    ",
+        break_on_hyphens=False,
+    )
+
+
+def _cut(text: str, width: int) -> str:
+    return text if len(text) <= width else text[: max(width - 3, 0)] + "..."
+
+
+def _role(row: ProfileRow) -> str:
+    if row.role_arn:
+        arn = row.role_arn
+        name = arn.rsplit("/", 1)[-1] if "/" in arn else arn
+        account = arn.split(":")[4] if arn.startswith("arn:") and arn.count(":") >= 5 else ""
+        return f"{name} ({account})" if account else name
+    return row.access_key or "-"
+
+
+def _provider(row: ProfileRow) -> str:
+    if row.raises is not None:
+        return row.error or "(chain)"
+    return row.winner or "-"
+
+
+def _kinds(row: ProfileRow) -> str:
+    kinds = list(dict.fromkeys(p.kind for p in row.problems))
+    return ", ".join(kinds) or "-"
+
+
+def render(report: ProfilesReport, paint: Callable[[str, str], str] | None = None) -> str:
+    """The rows as a table at most 100 columns wide, then each profile's problems in full.
+
+    ``paint(status, text)`` may colour a status word; ``text`` is already padded.
+    """
+    paint = paint or (lambda status, text: text)
+    rows = report.rows
+    header = ("profile", "status", "provider", "role / key", "problems")
+    cells = [(r.profile, r.status, _provider(r), _role(r), _kinds(r)) for r in rows]
+    # The data's widths; the role, then the profile column give way until problems get 16
+    # (they are in full below the table).
+    widths = [max([len(header[i])] + [len(c[i]) for c in cells]) for i in range(4)]
+    for column in (3, 0):
+        while sum(widths) + 2 * len(widths) > WIDTH - 16 and widths[column] > 16:
+            widths[column] -= 1
+    rest = WIDTH - sum(widths) - 2 * len(widths)
+
+    def line(values: tuple[str, ...], status: str | None = None) -> str:
+        parts = [_cut(values[i], w).ljust(w) for i, w in enumerate(widths)]
+        if status is not None:
+            parts[1] = paint(status, parts[1])
+        return "  ".join([*parts, _cut(values[4], rest)]).rstrip()
+
+    out = [
+        f"credchain: {len(rows)} profiles, botocore {report.botocore_version} "
+        "(offline: no endpoint probed, no process run)",
+        *_wrap(f"config file:      {report.config_file}"),
+        *_wrap(f"credentials file: {report.credentials_file}"),
+    ]
+    for warning in report.warnings:
+        out += _wrap(f"warning: {warning}")
+    out += ["", line(header)]
+    out += [line(c, c[1]) for c in cells]
+    details = [
+        line
+        for r in rows
+        for p in r.problems
+        if p.kind != WORLD_READABLE  # the warning above says it once
+        for line in _wrap(f"{r.profile}: {p.message}", "  ")
+    ]
+    if details:
+        out += ["", "Problems:", *details]
+    counts = {s: sum(r.status == s for r in rows) for s in ("ok", "warn", "error", "none")}
+    out += ["", ", ".join(f"{n} {s}" for s, n in counts.items())]
+    unchecked = next((r.unchecked for r in rows if r.status == "none" and r.unchecked), ())
+    if unchecked:
+        out += _wrap(
+            f"none: nothing in the files; botocore would go on to {', '.join(unchecked)}, "
+            "not probed here (see `credchain explain --profile NAME`)."
+        )
+    return "\n".join(out)
