@@ -116,13 +116,20 @@ def botocore_chain(explicit_profile: bool) -> tuple[str, ...] | None:
     """
     if "botocore.credentials" not in sys.modules:
         return None
-    try:
-        from botocore.credentials import create_credential_resolver
+    import botocore.credentials as bc
 
-        resolver = create_credential_resolver(_StandInSession(explicit_profile))
-        return tuple(str(p.METHOD) for p in resolver.providers)
-    except Exception:
-        return None
+    # Rebuilt only when someone replaced the functions that build the chain.
+    key = (explicit_profile, bc.create_credential_resolver, bc.ProfileProviderBuilder.providers)
+    if key not in _CHAINS:
+        try:
+            resolver = bc.create_credential_resolver(_StandInSession(explicit_profile))
+            _CHAINS[key] = tuple(str(p.METHOD) for p in resolver.providers)
+        except Exception:
+            _CHAINS[key] = None
+    return _CHAINS[key]
+
+
+_CHAINS: dict[tuple[Any, ...], tuple[str, ...] | None] = {}
 
 
 def resolver_providers(session: Any) -> list[Any]:

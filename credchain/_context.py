@@ -46,6 +46,9 @@ class Context:
         self.secrets: set[str] = set()
         self.key_ids: set[str] = set()
         self._ini_cache: dict[str, Any] = {}
+        self._profile_maps: dict[str, Any] = {}
+        self._line_index: dict[str, dict[tuple[str, str], int]] = {}
+        self._expanded: dict[str, str] = {}
         self._full_config: dict[str, Any] | None = None
         self._futures: dict[str, Future[Any]] = {}
         self._pool: ThreadPoolExecutor | None = None
@@ -66,6 +69,11 @@ class Context:
 
     def expand(self, path: str) -> str:
         """``os.path.expandvars`` then ``expanduser``, as botocore's loaders do, in this env."""
+        if path not in self._expanded:
+            self._expanded[path] = self._expand(path)
+        return self._expanded[path]
+
+    def _expand(self, path: str) -> str:
         if self.is_process_env:
             return os.path.expanduser(os.path.expandvars(path))
 
@@ -118,26 +126,38 @@ class Context:
         return "default"
 
     def ini(self, path: str) -> dict[str, Any]:
-        """``botocore.configloader.raw_config_parse`` on an expanded path, parsed once."""
+        """``botocore.configloader.raw_config_parse`` on an expanded path, parsed once.
+
+        The result is shared: callers must not change it.
+        """
         path = self.expand(path)
         if path not in self._ini_cache:
             from botocore.configloader import raw_config_parse
 
             try:
-                self._ini_cache[path] = raw_config_parse(path)
+                self._ini_cache[path] = parsed = raw_config_parse(path)
+                self._collect_secrets(parsed)
             except Exception as e:  # ConfigNotFound, ConfigParseError: re-raised each time
                 self._ini_cache[path] = e
-        cached = self._ini_cache[path]
-        if isinstance(cached, Exception):
-            raise cached
-        self._collect_secrets(cached)
-        return dict(cached)
+        return _cached(self._ini_cache[path])  # type: ignore[no-any-return]
 
     def config_file_profiles(self, path: str) -> dict[str, Any]:
-        """``botocore.configloader.load_config``: the config file as a profile map."""
-        from botocore.configloader import build_profile_map
+        """``botocore.configloader.load_config``: the config file as a profile map (shared)."""
+        key = self.expand(path)
+        if key not in self._profile_maps:
+            from botocore.configloader import build_profile_map
 
-        return dict(build_profile_map(self.ini(path)))
+            try:
+                self._profile_maps[key] = build_profile_map(self.ini(path))
+            except Exception as e:
+                self._profile_maps[key] = e
+        return _cached(self._profile_maps[key])  # type: ignore[no-any-return]
+
+    def line_of(self, path: str, section: str, key: str) -> int | None:
+        """The line of ``key`` in ``[section]`` of an INI file, for reports (None if unknown)."""
+        if path not in self._line_index:
+            self._line_index[path] = _index_lines(path)
+        return self._line_index[path].get((section, key.lower()))
 
     def full_config(self) -> dict[str, Any]:
         """``Session.full_config``: config file, with the credentials file merged over it."""
@@ -145,7 +165,9 @@ class Context:
             from botocore.exceptions import ConfigNotFound
 
             try:
-                config = self.config_file_profiles(self.var("config_file"))
+                built = self.config_file_profiles(self.var("config_file"))
+                # A copy to merge into: the credentials file updates its profiles.
+                config = {**built, "profiles": {k: dict(v) for k, v in built["profiles"].items()}}
             except ConfigNotFound:
                 config = {"profiles": {}}
             try:
@@ -211,3 +233,27 @@ class Context:
     def close(self) -> None:
         if self._pool is not None:
             self._pool.shutdown(wait=False)
+
+
+def _cached(value: Any) -> Any:
+    if isinstance(value, Exception):
+        raise value.with_traceback(None)  # a fresh raise: tracebacks don't pile up
+    return value
+
+
+def _index_lines(path: str) -> dict[tuple[str, str], int]:
+    """``{(section, key): first line}`` of an INI file; empty if it can't be read."""
+    found: dict[tuple[str, str], int] = {}
+    try:
+        with open(path, encoding="utf-8", errors="replace") as f:
+            lines = f.read().splitlines()
+    except OSError:
+        return found
+    section = None
+    for number, raw in enumerate(lines, 1):
+        line = raw.strip()
+        if line.startswith("[") and "]" in line:
+            section = line[1 : line.index("]")].strip()
+        elif section is not None and "=" in line:
+            found.setdefault((section, line.split("=", 1)[0].strip().lower()), number)
+    return found

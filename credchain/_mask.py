@@ -23,10 +23,10 @@ def mask_key(key: str | None) -> str | None:
 def scrub(text: str, secrets: Iterable[str | None] = (), key_ids: Iterable[str] = ()) -> str:
     """Remove known secrets from text, and mask known and key-id-shaped access key ids."""
     for key_id in sorted(set(key_ids), key=len, reverse=True):
-        if len(key_id) > 8:
+        if len(key_id) > 8 and key_id in text:
             text = text.replace(key_id, mask_key(key_id) or "")
     for secret in sorted({s for s in secrets if s}, key=len, reverse=True):
-        if len(secret) >= 6:
+        if len(secret) >= 6 and secret in text:
             text = text.replace(secret, "****")
     return _KEY_ID.sub(lambda m: mask_key(m.group(0)) or "", text)
 

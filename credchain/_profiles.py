@@ -4,7 +4,7 @@
 botocore's chain for each profile as an explicit profile
 (``Session(profile=name)``), offline: ``network=False``, ``run_process=False``.
 The walk reuses the providers through :func:`credchain._chain.build_chain` on
-one shared :class:`_SharedContext`, so it scales linearly: 10,000 profiles take
+one shared :class:`~credchain._context.Context`, so it scales linearly: 10,000 profiles take
 a couple of seconds, where a botocore session per profile parses both files
 again each time (over a second per profile with files that size).
 """
@@ -16,9 +16,7 @@ import os
 import re
 import stat
 import textwrap
-import threading
-from collections.abc import Callable, Iterator, Mapping
-from contextlib import contextmanager
+from collections.abc import Callable, Mapping
 from typing import Any
 
 import attrs
@@ -111,115 +109,6 @@ class ProfilesReport:
         return render(self)
 
 
-class _SharedContext(Context):
-    """A Context whose expanded paths and parsed files are shared by every profile's walk.
-
-    The base class copies the whole parsed file on each ``ini()`` and rebuilds
-    (deep-copies) the profile map on each ``config_file_profiles()``: right for
-    one inspection, quadratic for one walk per profile.
-    """
-
-    def __init__(self, env: Mapping[str, str], *, is_process_env: bool) -> None:
-        super().__init__(env, network=False, run_process=False, is_process_env=is_process_env)
-        self._memo: dict[tuple[str, str], Any] = {}
-        self._merging = False
-
-    def _once(self, kind: str, key: str, compute: Callable[[], Any]) -> Any:
-        if (kind, key) not in self._memo:
-            try:
-                self._memo[kind, key] = compute()
-            except Exception as e:  # ConfigNotFound, ConfigParseError: raised on each call
-                self._memo[kind, key] = e
-        value = self._memo[kind, key]
-        if isinstance(value, Exception):
-            raise value.with_traceback(None)  # else each raise would lengthen its traceback
-        return value
-
-    def expand(self, path: str) -> str:
-        return str(self._once("expand", path, lambda: Context.expand(self, path)))
-
-    def ini(self, path: str) -> dict[str, Any]:
-        parsed: dict[str, Any] = self._once(
-            "ini", self.expand(path), lambda: Context.ini(self, path)
-        )
-        return parsed
-
-    def config_file_profiles(self, path: str) -> dict[str, Any]:
-        key = self.expand(path)
-        built: dict[str, Any] = self._once(
-            "profiles", key, lambda: Context.config_file_profiles(self, path)
-        )
-        if self._merging:  # full_config() merges the credentials file into its own copy
-            return {**built, "profiles": {k: dict(v) for k, v in built["profiles"].items()}}
-        return built
-
-    def full_config(self) -> dict[str, Any]:
-        if self._full_config is None:
-            self._merging = True
-            try:
-                super().full_config()
-            finally:
-                self._merging = False
-        assert self._full_config is not None
-        return self._full_config
-
-
-_BATCH_LOCK = threading.Lock()
-
-
-@contextmanager
-def _batch() -> Iterator[None]:
-    """Memoize two pure core lookups that are cheap once but add up over every profile.
-
-    ``providers._static.line_of`` re-reads the whole file for each key it locates
-    (quadratic over 10,000 profiles); the index gives the same first-match
-    answers. ``_chain.order`` builds a botocore resolver each time once
-    ``botocore.credentials`` is imported; its answer for an explicit profile is
-    the same for every profile.
-    """
-    from credchain import _chain
-    from credchain.providers import _static
-
-    index: dict[str, dict[tuple[str, str], int]] = {}
-    orders: dict[bool, tuple[tuple[str, ...], tuple[str, ...]]] = {}
-    line_of, order = _static.line_of, _chain.order
-
-    def indexed_line_of(path: str, section: str, key: str) -> int | None:
-        if path not in index:
-            index[path] = _line_index(path)
-        return index[path].get((section, key))
-
-    def memo_order(explicit: bool) -> tuple[tuple[str, ...], tuple[str, ...]]:
-        if explicit not in orders:
-            orders[explicit] = order(explicit)
-        return orders[explicit]
-
-    with _BATCH_LOCK:
-        _static.line_of, _chain.order = indexed_line_of, memo_order
-        try:
-            yield
-        finally:
-            _static.line_of, _chain.order = line_of, order
-
-
-def _line_index(path: str) -> dict[tuple[str, str], int]:
-    """``{(section, key): first line}``, by the same rules as ``_static.line_of``."""
-    found: dict[tuple[str, str], int] = {}
-    try:
-        with open(path, encoding="utf-8", errors="replace") as f:
-            lines = f.read().splitlines()
-    except OSError:
-        return found
-    current = None
-    for number, raw in enumerate(lines, 1):
-        line = raw.strip()
-        if line.startswith("[") and "]" in line:
-            current = line[1 : line.index("]")].strip()
-        elif current is not None:
-            found.setdefault((current, line.split("=", 1)[0].strip().lower()), number)
-    return found
-
-
 def list_profiles(env: Mapping[str, str] | None = None) -> ProfilesReport:
     """Walk botocore's chain for every profile of the config and credentials files, offline.
 
@@ -236,15 +125,19 @@ def list_profiles(env: Mapping[str, str] | None = None) -> ProfilesReport:
     from credchain import _botocore
 
     # A plain dict: os.environ encodes on every lookup, and there are ~30 per profile.
-    ctx = _SharedContext(dict(os.environ if env is None else env), is_process_env=env is None)
+    ctx = Context(
+        dict(os.environ if env is None else env),
+        network=False,
+        run_process=False,
+        is_process_env=env is None,
+    )
     config_file = ctx.expand(ctx.var("config_file"))
     credentials_file = ctx.expand(ctx.var("credentials_file"))
     names = list(ctx.profiles())  # parses both files, or raises
     exposed = {p: m for p in (config_file, credentials_file) if (m := _world_readable(p))}
     rows = []
-    with _batch():
-        for name in names:
-            rows.append(_row(ctx, name, exposed, config_file, credentials_file))
+    for name in names:
+        rows.append(_row(ctx, name, exposed, config_file, credentials_file))
     warnings = tuple(
         f"{path} is readable by every user (mode {mode}): chmod 600 {path}"
         for path, mode in exposed.items()
@@ -286,7 +179,7 @@ def walk(ctx: Context, name: str) -> tuple[list[tuple[str, Finding]], BaseExcept
 
 
 def _row(
-    ctx: _SharedContext, name: str, exposed: dict[str, str], config_file: str, creds_file: str
+    ctx: Context, name: str, exposed: dict[str, str], config_file: str, creds_file: str
 ) -> ProfileRow:
     findings, build_error = walk(ctx, name)
     clean = _cleaner(ctx, name)
@@ -342,9 +235,7 @@ def _deferred_failures(texts: list[str]) -> list[str]:
     return found
 
 
-def _has_secret(
-    ctx: _SharedContext, name: str, path: str, config_file: str, creds_file: str
-) -> bool:
+def _has_secret(ctx: Context, name: str, path: str, config_file: str, creds_file: str) -> bool:
     try:
         if path == creds_file:
             section = ctx.ini(path).get(name, {})

@@ -14,23 +14,6 @@ SECRET_KEY = "aws_secret_access_key"
 TOKENS = ("aws_security_token", "aws_session_token")
 
 
-def line_of(path: str, section: str, key: str) -> int | None:
-    """The line number of ``key`` inside ``[section]`` of an INI file (for reports only)."""
-    try:
-        with open(path, encoding="utf-8", errors="replace") as f:
-            lines = f.read().splitlines()
-    except OSError:
-        return None
-    current = None
-    for number, raw in enumerate(lines, 1):
-        line = raw.strip()
-        if line.startswith("[") and "]" in line:
-            current = line[1 : line.index("]")].strip()
-        elif current == section and line.split("=", 1)[0].strip().lower() == key:
-            return number
-    return None
-
-
 def static_keys(
     method: str,
     ctx: Context,
@@ -51,7 +34,7 @@ def static_keys(
     access_key = values[ACCESS_KEY]
     if isinstance(access_key, str):
         ctx.key_ids.add(access_key)
-    line = line_of(path, section.strip("[]"), ACCESS_KEY)
+    line = ctx.line_of(path, section.strip("[]"), ACCESS_KEY)
     at = f"{source}, line {line}" if line else source
     if SECRET_KEY not in values:
         from botocore.exceptions import PartialCredentialsError
