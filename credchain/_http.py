@@ -12,6 +12,7 @@ from __future__ import annotations
 import json
 import logging
 import threading
+from collections.abc import Mapping
 from typing import Any
 
 import attrs
@@ -60,16 +61,54 @@ class _Exceeded(Exception):
     """botocore's _RetriesExceededError: the fetch gives up and returns no credentials."""
 
 
+def environ_proxies(url: str, env: Mapping[str, str]) -> dict[str, str]:
+    """botocore's ``get_environ_proxies(url)`` (urllib's rules), reading ``env``, not os.environ."""
+    import socket
+    import urllib.request
+    from urllib.parse import urlparse
+
+    # urllib.request.getproxies_environment, over env: names ending in "_proxy" win.
+    proxies: dict[str, str] = {}
+    for name, value in env.items():
+        if value and name.lower().endswith("_proxy"):
+            proxies[name.lower()[:-6]] = value
+    if "REQUEST_METHOD" in env:  # no HTTP_PROXY in CGI (CVE-2016-1000110)
+        proxies.pop("http", None)
+    for name, value in env.items():
+        if name.endswith("_proxy"):
+            if value:
+                proxies[name.lower()[:-6]] = value
+            else:
+                proxies.pop(name.lower()[:-6], None)
+    try:  # botocore's should_bypass_proxies
+        bypass = urllib.request.proxy_bypass_environment  # type: ignore[attr-defined]
+        if bypass(urlparse(url).netloc, proxies):
+            return {}
+    except (TypeError, socket.gaierror):
+        pass
+    return proxies
+
+
 def probe_imds(
-    base_url: str, timeout: float, attempts: int, v1_disabled: bool, user_agent: str
+    base_url: str,
+    timeout: float,
+    attempts: int,
+    v1_disabled: bool,
+    user_agent: str,
+    proxies: dict[str, str] | None = None,
 ) -> IMDSResult:
-    """botocore's ``InstanceMetadataFetcher.retrieve_iam_role_credentials``, side by side."""
+    """botocore's ``InstanceMetadataFetcher.retrieve_iam_role_credentials``, side by side.
+
+    ``proxies``: those of the inspected environment; None reads os.environ, as botocore does.
+    """
     from botocore.awsrequest import AWSRequest
     from botocore.exceptions import HTTPClientError, ReadTimeoutError
     from botocore.httpsession import URLLib3Session
     from botocore.utils import RETRYABLE_HTTP_ERRORS, get_environ_proxies
 
-    http = URLLib3Session(timeout=timeout, proxies=get_environ_proxies(base_url))
+    if proxies is None:
+        proxies = get_environ_proxies(base_url)
+    http = URLLib3Session(timeout=timeout, proxies=proxies)
     headers_ua = {"User-Agent": user_agent}
     timed_out: list[str] = []
 

@@ -2,7 +2,7 @@
 
 project = "credchain"
 author = "credchain developers"
-copyright = "2026, credchain developers"  # noqa: A001
+copyright = "2026, credchain developers"
 extensions = ["myst_parser", "sphinx.ext.autodoc", "sphinx.ext.napoleon"]
 source_suffix = {".md": "markdown", ".rst": "restructuredtext"}
 exclude_patterns = ["_build"]

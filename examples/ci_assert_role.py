@@ -1,6 +1,6 @@
 """A deploy step: refuse to go on unless this job runs as the deploy role.
 
-    DEPLOY_ROLE=arn:aws:iam::123456789012:role/ci/Deployer python examples/ci_assert_role.py
+DEPLOY_ROLE=arn:aws:iam::123456789012:role/ci/Deployer python examples/ci_assert_role.py
 """
 
 import os

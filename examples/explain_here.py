@@ -1,7 +1,7 @@
 """Explain which credentials botocore would use in this process, and exit non-zero if none.
 
-    python examples/explain_here.py            # probes the instance metadata service
-    python examples/explain_here.py --offline  # opens no socket
+python examples/explain_here.py            # probes the instance metadata service
+python examples/explain_here.py --offline  # opens no socket
 """
 
 import sys

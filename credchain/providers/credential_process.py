@@ -6,7 +6,7 @@ Reads the profile's ``credential_process`` and splits it with botocore's own
 environment), bounded by a timeout — and its output is validated as botocore
 does (``Version`` 1, ``AccessKeyId``, ``SecretAccessKey``, an ``Expiration``
 dateutil can parse). Otherwise it is reported as configured but not run. The
-command line is shown with its arguments redacted; stderr is scrubbed.
+command line is shown with its arguments redacted; its stderr is never shown.
 """
 
 from __future__ import annotations
@@ -20,7 +20,7 @@ from typing import Any, ClassVar
 import attrs
 
 from credchain._context import Context
-from credchain._mask import redact_command, scrub_foreign
+from credchain._mask import redact_command
 from credchain._report import Status
 from credchain.providers import Finding, error
 
@@ -93,10 +93,13 @@ def _run(
             fix=fix,
         )
     if p.returncode != 0:
-        text = scrub_foreign(stderr.decode("utf-8"), ctx.secrets, ctx.key_ids).strip()
-        e: Exception = CredentialRetrievalError(provider="custom-process", error_msg=text)
+        # botocore puts stderr in its message; a failing process may print anything there,
+        # secrets included, so credchain says how much there was and shows none of it.
+        lines = len(stderr.decode("utf-8").splitlines())
+        withheld = f"stderr withheld: {lines} line(s); run the command yourself to read it"
+        e: Exception = CredentialRetrievalError(provider="custom-process", error_msg=withheld)
         return error(
-            e, source, f"`{shown}` exited with status {p.returncode}: {text[:200]}", fix=fix
+            e, source, f"`{shown}` exited with status {p.returncode} ({withheld}).", fix=fix
         )
     parsed = json.loads(stdout.decode("utf-8"))
     version = parsed.get("Version", "<Version key not provided>")

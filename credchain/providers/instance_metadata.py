@@ -90,11 +90,16 @@ class InstanceMetadataProvider:
 
     def probe(self, ctx: Context) -> Future[IMDSResult]:
         """The metadata fetch, started once per inspection (in the background)."""
-        from credchain._http import probe_imds
+        from credchain._http import environ_proxies, probe_imds
 
         s, timeout = self.settings, self.timeout(ctx)
+        # botocore's fetcher takes its proxies from the environment it runs in: the inspected one.
+        proxies = None if ctx.is_process_env else environ_proxies(s.base_url, ctx.env)
         return ctx.probe(
-            "imds", lambda: probe_imds(s.base_url, timeout, s.attempts, s.v1_disabled, "credchain")
+            "imds",
+            lambda: probe_imds(
+                s.base_url, timeout, s.attempts, s.v1_disabled, "credchain", proxies
+            ),
         )
 
     def inspect(self, ctx: Context, profile: str) -> Finding:
