@@ -61,6 +61,7 @@ def version_tuple(v: str | None = None) -> tuple[int, ...]:
     return tuple(parts)
 
 
+@cache
 def known_chain(v: str | None = None) -> tuple[str, ...]:
     """The chain credchain knows for this botocore version."""
     vt = version_tuple(v)

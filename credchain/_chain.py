@@ -11,7 +11,7 @@ metadata endpoint) is reported as botocore raises it: before any provider.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from typing import Any
 
 import attrs
@@ -103,8 +103,11 @@ def build_chain(ctx: Context, explicit: bool, entries: Sequence[Any] | None = No
         build_error = e
     if settings is not None and ctx.network and not build_error:
         _prefetch_imds(ctx, settings)
-    providers = make_providers(methods, settings, explicit)
-    return Chain(tuple(providers), build_error, warnings)
+    # Inspectors are stateless: one set per (order, settings) serves every profile.
+    key = (methods, settings, explicit)
+    if key not in ctx.inspectors:
+        ctx.inspectors[key] = tuple(make_providers(methods, settings, explicit))
+    return Chain(ctx.inspectors[key], build_error, warnings)
 
 
 def make_providers(
@@ -158,3 +161,29 @@ def _prefetch_imds(ctx: Context, settings: IMDSSettings) -> None:
 
     if not InstanceMetadataProvider.disabled(ctx):
         InstanceMetadataProvider(settings).probe(ctx)
+
+
+def inspect_chain(
+    ctx: Context, chain: Chain, profile: str, decided: bool = False
+) -> Iterator[tuple[str, Any, Finding | None, bool]]:
+    """Inspect each provider in order: ``(method, inspector, finding, decided before it)``.
+
+    The finding is None for a provider botocore leaves out. Below the first
+    ``found`` or ``error`` (``decided``), ``ctx.reached`` is False, so nothing
+    is run there.
+    """
+    from credchain._report import Status
+
+    for method, inspector in chain.providers:
+        if inspector is None:
+            yield method, None, None, decided
+            continue
+        ctx.reached = not decided
+        try:
+            finding = inspector.inspect(ctx, profile)
+        except Exception as e:  # a provider bug must not become a traceback
+            finding = Finding(
+                Status.UNKNOWN, None, f"credchain could not inspect this provider: {e!r}"
+            )
+        yield method, inspector, finding, decided
+        decided = decided or finding.status in (Status.FOUND, Status.ERROR)

@@ -49,6 +49,8 @@ class Context:
         self._profile_maps: dict[str, Any] = {}
         self._line_index: dict[str, dict[tuple[str, str], int]] = {}
         self._expanded: dict[str, str] = {}
+        self.inspectors: dict[Any, Any] = {}
+        self._vars: dict[tuple[Any, ...], Any] = {}  # built chains, see _chain.build_chain
         self._full_config: dict[str, Any] | None = None
         self._futures: dict[str, Future[Any]] = {}
         self._pool: ThreadPoolExecutor | None = None
@@ -92,6 +94,15 @@ class Context:
 
     def var(self, name: str) -> Any:
         """``Session.get_config_variable(name)``: instance, env, scoped config, default."""
+        key = (name, self.instance_vars.get(name), self.instance_vars.get("profile"))
+        if key not in self._vars:
+            try:
+                self._vars[key] = self._var(name)
+            except Exception as e:  # the same exception on every lookup, as botocore
+                self._vars[key] = e
+        return _cached(self._vars[key])
+
+    def _var(self, name: str) -> Any:
         config_name, env_names, default, typecast = _botocore.session_variable(name)
         value: Any = None
         if name in self.instance_vars and self.instance_vars[name] is not None:
@@ -191,12 +202,12 @@ class Context:
         profile_name = self.var("profile")
         profile_map = self.profiles()
         if profile_name is None:
-            return dict(profile_map.get("default", {}))
+            return profile_map.get("default", {})  # shared, as botocore's: not to be changed
         if profile_name not in profile_map:
             from botocore.exceptions import ProfileNotFound
 
             raise ProfileNotFound(profile=profile_name)
-        return dict(profile_map[profile_name])
+        return profile_map[profile_name]
 
     # -- secrets ---------------------------------------------------------------------------
 

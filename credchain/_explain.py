@@ -7,7 +7,7 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from credchain import _botocore
-from credchain._chain import build_chain
+from credchain._chain import build_chain, inspect_chain
 from credchain._context import Context
 from credchain._mask import mask_key, scrub, scrub_foreign
 from credchain._pluggable import Chain
@@ -110,17 +110,8 @@ def _walk(ctx: Context, entries: Chain | None, explicit_key: str | None) -> Repo
         raises = type(chain.build_error).__name__
         message = str(chain.build_error)
     decided = raises is not None or winner is not None
-    for method, inspector in chain.providers:
-        if inspector is None:
-            finding = _disabled(method, ctx)
-        else:
-            ctx.reached = not decided
-            try:
-                finding = inspector.inspect(ctx, profile_name)
-            except Exception as e:  # a provider bug must not become a traceback
-                finding = Finding(
-                    Status.UNKNOWN, None, f"credchain could not inspect this provider: {e!r}"
-                )
+    for method, inspector, found, _ in inspect_chain(ctx, chain, profile_name, decided):
+        finding = _disabled(method, ctx) if found is None else found
         status = finding.status
         if status is Status.FOUND and decided:
             status = Status.SHADOWED

@@ -159,22 +159,16 @@ def walk(ctx: Context, name: str) -> tuple[list[tuple[str, Finding]], BaseExcept
     Returns the findings in chain order (providers botocore leaves out are
     skipped) and the exception botocore raises while building the chain, if any.
     """
-    from credchain._chain import build_chain
+    from credchain._chain import build_chain, inspect_chain
 
     ctx.instance_vars["profile"] = name
     chain = build_chain(ctx, True)
     decided = chain.build_error is not None
-    findings = []
-    for method, inspector in chain.providers:
-        if inspector is None:
-            continue
-        ctx.reached = not decided
-        try:
-            finding = inspector.inspect(ctx, name)
-        except Exception as e:  # a provider bug must not stop the other profiles
-            finding = Finding(Status.UNKNOWN, None, f"credchain could not inspect it: {e!r}")
-        decided = decided or finding.status in (Status.FOUND, Status.ERROR)
-        findings.append((method, finding))
+    findings = [
+        (method, finding)
+        for method, _, finding, _ in inspect_chain(ctx, chain, name, decided)
+        if finding is not None
+    ]
     return findings, chain.build_error
 
 
