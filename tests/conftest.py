@@ -1,9 +1,12 @@
-"""Shared test setup: ``tests/oracle.py`` importable as ``oracle``, and a Context factory."""
+"""Shared test setup: a loopback-only network, ``tests/oracle.py`` importable as ``oracle``,
+and a Context factory."""
 
 from __future__ import annotations
 
+import ipaddress
+import socket
 import sys
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -14,6 +17,25 @@ from credchain._context import Context
 _TESTS = str(Path(__file__).parent)
 if _TESTS not in sys.path:
     sys.path.insert(0, _TESTS)
+
+
+@pytest.fixture(autouse=True)
+def loopback_only(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """Refuse, and fail the test on, any connection to a non-loopback address."""
+    attempts: list[object] = []
+    real_connect = socket.socket.connect
+
+    def connect(sock: socket.socket, address: Any) -> None:
+        if isinstance(address, tuple):
+            host = str(address[0]).split("%")[0]
+            if host != "localhost" and not ipaddress.ip_address(host).is_loopback:
+                attempts.append(address)
+                raise ConnectionRefusedError(f"test tried to reach {host}")
+        real_connect(sock, address)
+
+    monkeypatch.setattr(socket.socket, "connect", connect)
+    yield
+    assert attempts == [], "a test tried to reach a non-loopback address"
 
 
 @pytest.fixture

@@ -181,21 +181,6 @@ def _isolate(mp: pytest.MonkeyPatch) -> None:
     mp.setenv("AWS_ENDPOINT_URL_STS", UNREACHABLE)  # an unplanned STS call fails on loopback
 
 
-@pytest.fixture(autouse=True)
-def loopback_only(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Fail any test that tries to connect anywhere but 127.0.0.1 / ::1."""
-    import socket
-
-    connect = socket.socket.connect
-
-    def guarded(self: socket.socket, address: Any) -> None:
-        if isinstance(address, tuple) and address[0] not in ("127.0.0.1", "::1"):
-            raise AssertionError(f"test tried to connect to {address[0]}")
-        connect(self, address)
-
-    monkeypatch.setattr(socket.socket, "connect", guarded)
-
-
 @pytest.fixture
 def home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     """An empty HOME and an environment with no AWS_* variable of the outer one."""
