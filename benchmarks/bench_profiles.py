@@ -33,7 +33,7 @@ def write_profiles(home: Path, count: int) -> list[str]:
     config, credentials = [], []
     names = ["default"]
     credentials.append(
-        "[default]\naws_access_key_id = AKIABENCH0000DEFAULT\n"
+        "[default]\naws_access_key_id = AKIABENCHDEFEXAMPLE0\n"
         "aws_secret_access_key = SECRET-NEVER-PRINTED-default\n"
     )
     for i in range(count - 1):

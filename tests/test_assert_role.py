@@ -33,7 +33,7 @@ INSTANCE_ID = "i-01773d4a8ed647342"
 UNREACHABLE = "http://127.0.0.1:9"  # the discard port: nothing listens, connection refused
 PLANTED_SECRET = "PLANTEDSECRETKEYNEVERPRINTED0000000000000"
 PLANTED_TOKEN = "PLANTED-SESSION-TOKEN-NEVER-PRINTED"
-PLANTED_KEY_ID = "ASIAPLANTEDKEY123456"
+PLANTED_KEY_ID = "ASIAEXAMPLEPLANT3456"
 
 
 # -- loopback servers ------------------------------------------------------------------------
@@ -388,7 +388,7 @@ class TestFailures:
     ) -> None:
         """moto, checking keys, refuses keys it never issued: InvalidClientTokenId."""
         monkeypatch.setenv("AWS_ENDPOINT_URL_STS", aws.sts_url)
-        monkeypatch.setenv("AWS_ACCESS_KEY_ID", "AKIAUNKNOWNKEY000001")
+        monkeypatch.setenv("AWS_ACCESS_KEY_ID", "AKIAEXAMPLEUNKNO0001")
         monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", PLANTED_SECRET)
         err = _raises(role=ROLE)
         assert "InvalidClientTokenId" in str(err) and "refused" in str(err)

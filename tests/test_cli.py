@@ -25,7 +25,7 @@ import pytest
 from credchain._cli import main, use_color
 
 BLOCKED = "http://127.0.0.1:9/"  # the discard port: connection refused at once
-KEY_ID = "AKIAPLANTED0000KEY01"
+KEY_ID = "AKIAEXAMPLEPLANTEY01"
 MASKED_KEY_ID = "AKIA************EY01"
 SECRET = "SECRET-NEVER-PRINTED-01"
 TOKEN = "TOKEN-NEVER-PRINTED-02"
@@ -247,7 +247,7 @@ class TestExplain:
     def test_no_secret_anywhere(self, home: Home, capsys: pytest.CaptureFixture[str]) -> None:
         """Planted secrets and session tokens never appear; the key id only masked."""
         home.credentials(STATIC + f"aws_session_token = {TOKEN}\n")
-        home.setenv("AWS_ACCESS_KEY_ID", "ASIAPLANTED0000ENV02")
+        home.setenv("AWS_ACCESS_KEY_ID", "ASIAEXAMPLEPLANTNV02")
         home.setenv("AWS_SECRET_ACCESS_KEY", "SECRET-NEVER-PRINTED-03")
         outputs = []
         for argv in (["explain", "--no-network"], ["explain", "--no-network", "--json"]):
@@ -255,7 +255,7 @@ class TestExplain:
             assert code == 0
             outputs += [out, err]
         assert_no_secret(*outputs)
-        assert "ASIAPLANTED0000ENV02" not in "".join(outputs)
+        assert "ASIAEXAMPLEPLANTNV02" not in "".join(outputs)
         assert "ASIA************NV02" in outputs[0]
 
     def test_run_process(self, home: Home, capsys: pytest.CaptureFixture[str]) -> None:

@@ -78,7 +78,7 @@ def test_writes_nothing_and_calls_no_service(
 #: A hostile process environment: explain(env=...) must not read any of it.
 POLLUTION = {
     "HOME": "/nonexistent-home",
-    "AWS_ACCESS_KEY_ID": "AKIAPOLLUTEDKEY00001",
+    "AWS_ACCESS_KEY_ID": "AKIAEXAMPLEPOLLU0001",
     "AWS_SECRET_ACCESS_KEY": "SECRET-NEVER-PRINTED-POLLUTED",
     "AWS_PROFILE": "polluted",
     "AWS_CONFIG_FILE": "/nonexistent/config",
@@ -162,7 +162,7 @@ def _process_scenario(tmp_path: Path, section: str, extra: str = "") -> tuple[di
     script.write_text(
         "import pathlib, sys\n"
         f"pathlib.Path({str(marker)!r}).write_text('x')\n"
-        'sys.stdout.write(\'{"Version": 1, "AccessKeyId": "AKIAPROCESSKEY000001", '
+        'sys.stdout.write(\'{"Version": 1, "AccessKeyId": "AKIAEXAMPLEPROCE0001", '
         '"SecretAccessKey": "SECRET-NEVER-PRINTED-PROC"}\')\n'
     )
     aws = root / "home" / ".aws"
@@ -211,7 +211,7 @@ def test_shadowed_process_is_never_run(tmp_path: Path) -> None:
     env, marker = _process_scenario(tmp_path, "[default]")
     creds = Path(env["HOME"]) / ".aws" / "credentials"
     creds.write_text(
-        "[default]\naws_access_key_id = AKIAFILEKEY000000001\n"
+        "[default]\naws_access_key_id = AKIAEXAMPLEFILEK0001\n"
         "aws_secret_access_key = SECRET-NEVER-PRINTED-FILE\n"
     )
     report = credchain.explain(env=env, run_process=True)

@@ -28,7 +28,7 @@ from credchain._profiles import (
     walk,
 )
 
-KEY_ID = "AKIAPLANTED0000KEY01"
+KEY_ID = "AKIAEXAMPLEPLANTEY01"
 MASKED_KEY_ID = "AKIA************EY01"
 ANSI = re.compile(r"\x1b\[[0-9;]*m")
 
@@ -38,15 +38,15 @@ aws_access_key_id = {KEY_ID}
 aws_secret_access_key = SECRET-NEVER-PRINTED-01
 
 [partial]
-aws_access_key_id = AKIAPLANTED0000KEY02
+aws_access_key_id = AKIAEXAMPLEPLANTEY02
 
 [both]
-aws_access_key_id = AKIAPLANTED0000KEY03
+aws_access_key_id = AKIAEXAMPLEPLANTEY03
 aws_secret_access_key = SECRET-NEVER-PRINTED-03
 aws_session_token = TOKEN-NEVER-PRINTED-03
 
 [shadowed-partial]
-aws_access_key_id = AKIAPLANTED0000KEY06
+aws_access_key_id = AKIAEXAMPLEPLANTEY06
 aws_secret_access_key = SECRET-NEVER-PRINTED-06
 """
 
@@ -85,13 +85,13 @@ role_arn = arn:aws:iam::123456789012:role/Web
 credential_process = /bin/sh -c "echo SECRET-NEVER-PRINTED-04"
 
 [profile config-partial]
-aws_access_key_id = AKIAPLANTED0000KEY05
+aws_access_key_id = AKIAEXAMPLEPLANTEY05
 
 [profile both]
 region = eu-west-1
 
 [profile shadowed-partial]
-aws_access_key_id = AKIAPLANTED0000KEY07
+aws_access_key_id = AKIAEXAMPLEPLANTEY07
 
 [profile region-only]
 region = eu-west-1
@@ -360,7 +360,7 @@ def write_many(home: Path, count: int) -> None:
     """``count`` profiles: static keys, role chains, SSO, processes and config-file keys."""
     config, credentials = [], []
     credentials.append(
-        "[default]\naws_access_key_id = AKIAPLANTED0000KEY01\n"
+        "[default]\naws_access_key_id = AKIAEXAMPLEPLANTEY01\n"
         "aws_secret_access_key = SECRET-NEVER-PRINTED-00\n"
     )
     for i in range(count - 1):

@@ -10,7 +10,7 @@ from credchain._context import Context
 from credchain.providers import Finding, Status
 
 ARN = "arn:aws:iam::123456789012:role/Deploy"
-KEYS = "aws_access_key_id = AKIAASSUMEUNITTEST01\naws_secret_access_key = SECRET-NEVER-PRINTED-AR\n"
+KEYS = "aws_access_key_id = AKIAEXAMPLEASSUMST01\naws_secret_access_key = SECRET-NEVER-PRINTED-AR\n"
 MakeCtx = Callable[..., Context]
 
 
@@ -85,7 +85,7 @@ def test_source_settings_are_validated(make_ctx: MakeCtx) -> None:
 def test_credential_source_environment(make_ctx: MakeCtx) -> None:
     """credential_source = Environment reads the env keys (found) or fails without them."""
     text = config(f"[default]\nrole_arn = {ARN}\ncredential_source = Environment\n")
-    env = {"AWS_ACCESS_KEY_ID": "AKIAASSUMEENVUNIT001", "AWS_SECRET_ACCESS_KEY": "s"}
+    env = {"AWS_ACCESS_KEY_ID": "AKIAEXAMPLEASSUMT001", "AWS_SECRET_ACCESS_KEY": "s"}
     assert inspect(make_ctx(env=env, files=text)).status is Status.FOUND
     assert inspect(make_ctx(files=text)).raises == "CredentialRetrievalError"
 

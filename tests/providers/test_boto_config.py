@@ -8,7 +8,7 @@ from credchain._context import Context
 from credchain.providers import Status
 from credchain.providers.boto_config import BotoProvider
 
-KEY = "AKIABOTOUNITTEST0001"
+KEY = "AKIAEXAMPLEBOTOU0001"
 SECRET = "SECRET-NEVER-PRINTED-BOTO".ljust(40, "K")
 CREDENTIALS = f"[Credentials]\naws_access_key_id = {KEY}\naws_secret_access_key = {SECRET}\n"
 MakeCtx = Callable[..., Context]

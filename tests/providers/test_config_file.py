@@ -8,7 +8,7 @@ from credchain._context import Context
 from credchain.providers import Status
 from credchain.providers.config_file import ConfigProvider
 
-KEY = "AKIACONFIGUNITTEST01"
+KEY = "AKIAEXAMPLECONFIST01"
 SECRET = "SECRET-NEVER-PRINTED-CONFIG".ljust(40, "K")
 CONFIG = "home/.aws/config"
 MakeCtx = Callable[..., Context]

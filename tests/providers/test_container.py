@@ -15,7 +15,7 @@ from credchain.providers.container import ContainerProvider
 MakeCtx = Callable[..., Context]
 FULL = "AWS_CONTAINER_CREDENTIALS_FULL_URI"
 BODY = {
-    "AccessKeyId": "ASIACONTAINERUNIT001",
+    "AccessKeyId": "ASIAEXAMPLECONTAT001",
     "SecretAccessKey": "SECRET-NEVER-PRINTED-CONTAINER",
     "Token": "TOKEN-NEVER-PRINTED-CONTAINER",
     "Expiration": "2099-01-01T00:00:00Z",

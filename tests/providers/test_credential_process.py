@@ -11,7 +11,7 @@ from credchain.providers import Status
 from credchain.providers.credential_process import ProcessProvider
 
 MakeCtx = Callable[..., Context]
-KEY = "ASIAPROCESSUNITTEST1"
+KEY = "ASIAEXAMPLEPROCEEST1"
 SECRET = "SECRET-NEVER-PRINTED-PROCESS".ljust(40, "K")
 
 

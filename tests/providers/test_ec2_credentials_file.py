@@ -8,7 +8,7 @@ from credchain._context import Context
 from credchain.providers import Status
 from credchain.providers.ec2_credentials_file import OriginalEC2Provider
 
-KEY = "AKIAEC2FILEUNITTEST1"
+KEY = "AKIAEXAMPLEEC2FIEST1"
 SECRET = "SECRET-NEVER-PRINTED-EC2".ljust(40, "K")
 MakeCtx = Callable[..., Context]
 

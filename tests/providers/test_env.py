@@ -8,7 +8,7 @@ from credchain._context import Context
 from credchain.providers import Status
 from credchain.providers.env import EnvProvider
 
-KEY = "AKIAENVUNITTEST00001"
+KEY = "AKIAEXAMPLEENVUN0001"
 SECRET = "SECRET-NEVER-PRINTED-ENV".ljust(40, "K")
 MakeCtx = Callable[..., Context]
 

@@ -16,7 +16,7 @@ MakeCtx = Callable[..., Context]
 TOKEN = "/latest/api/token"
 ROLE = "/latest/meta-data/iam/security-credentials/"
 CREDS = {
-    "AccessKeyId": "ASIAIMDSUNITTEST0001",
+    "AccessKeyId": "ASIAEXAMPLEIMDSU0001",
     "SecretAccessKey": "SECRET-NEVER-PRINTED-IMDS",
     "Token": "TOKEN-NEVER-PRINTED-IMDS",
     "Expiration": "2099-01-01T00:00:00Z",

@@ -8,7 +8,7 @@ from credchain._context import Context
 from credchain.providers import Status
 from credchain.providers.shared_credentials_file import SharedCredentialProvider
 
-KEY = "AKIASHAREDUNITTEST01"
+KEY = "AKIAEXAMPLESHAREST01"
 SECRET = "SECRET-NEVER-PRINTED-SHARED".ljust(40, "K")
 CREDS = "home/.aws/credentials"
 MakeCtx = Callable[..., Context]
