@@ -140,11 +140,7 @@ def resolver_providers(session: Any) -> list[Any]:
 
 
 def has_crt() -> bool:
-    """botocore's own test for the optional awscrt dependency (``botocore.compat.HAS_CRT``)."""
-    try:
-        from botocore.compat import HAS_CRT
-    except ImportError:  # pragma: no cover
-        return False
+    """botocore's own test for the login provider's dependency: ``botocore.compat.EC``."""
     from botocore import compat
 
-    return bool(HAS_CRT) and getattr(compat, "EC", None) is not None
+    return getattr(compat, "EC", None) is not None

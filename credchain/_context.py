@@ -120,22 +120,6 @@ class Context:
             value = typecast(value)
         return value
 
-    def var_source(self, name: str) -> str:
-        """Where ``var(name)`` comes from, for reports (never raises)."""
-        config_name, env_names, _default, _t = _botocore.session_variable(name)
-        if self.instance_vars.get(name) is not None:
-            return "session"
-        for env_name in [env_names] if isinstance(env_names, str) else env_names or []:
-            if env_name in self.env:
-                return env_name
-        if config_name is not None:
-            try:
-                if config_name in self.scoped_config():
-                    return f"{config_name} in the config file"
-            except Exception:  # noqa: S110 - only a label
-                pass
-        return "default"
-
     def ini(self, path: str) -> dict[str, Any]:
         """``botocore.configloader.raw_config_parse`` on an expanded path, parsed once.
 

@@ -18,7 +18,6 @@ from __future__ import annotations
 import contextlib
 import ipaddress
 import json
-import os
 import re
 import shutil
 import socket
@@ -37,6 +36,7 @@ from botocore.credentials import DeferredRefreshableCredentials, RefreshableCred
 from botocore.utils import ContainerMetadataFetcher, is_valid_uri
 
 import credchain
+from credchain._identity import patched_environ
 
 #: Where STS, SSO, SSO OIDC and Signin calls would go: the discard port, refused at once.
 BLOCKED = "http://127.0.0.1:9"
@@ -50,7 +50,6 @@ GUARDS = {
 #: Planted secrets all contain this; no output of credchain may.
 SECRET_MARK = "NEVER-PRINTED"
 
-_ENV_LOCK = threading.RLock()
 _TOKEN_HEADER = "x-aws-ec2-metadata-token"
 
 
@@ -268,18 +267,8 @@ class Endpoint:
 # -- isolation -----------------------------------------------------------------------------------
 
 
-@contextlib.contextmanager
-def environ(env: Mapping[str, str]) -> Iterator[None]:
-    """Make ``os.environ`` exactly ``env`` for the block (under a lock), then restore it."""
-    with _ENV_LOCK:
-        saved = dict(os.environ)
-        os.environ.clear()
-        os.environ.update(env)
-        try:
-            yield
-        finally:
-            os.environ.clear()
-            os.environ.update(saved)
+# os.environ swapped under the same lock the library uses for identify(env=...).
+environ = patched_environ
 
 
 @contextlib.contextmanager
