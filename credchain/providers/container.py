@@ -55,7 +55,7 @@ class ContainerProvider:
                 "botocore would fetch credentials from it.",
                 fix=fix,
             )
-        from credchain._http import probe_container
+        from credchain._io.http import probe_container
 
         future = ctx.probe(f"container {url}", lambda: probe_container(url, headers, ctx.timeout))
         try:

@@ -23,7 +23,7 @@ from credchain._report import Status
 from credchain.providers import Finding, error
 
 if TYPE_CHECKING:
-    from credchain._http import IMDSResult
+    from credchain._io.http import IMDSResult
 
 DISABLED = "AWS_EC2_METADATA_DISABLED"
 
@@ -90,7 +90,7 @@ class InstanceMetadataProvider:
 
     def probe(self, ctx: Context) -> Future[IMDSResult]:
         """The metadata fetch, started once per inspection (in the background)."""
-        from credchain._http import environ_proxies, probe_imds
+        from credchain._io.http import environ_proxies, probe_imds
 
         s, timeout = self.settings, self.timeout(ctx)
         # botocore's fetcher takes its proxies from the environment it runs in: the inspected one.

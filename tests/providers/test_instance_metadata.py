@@ -126,7 +126,7 @@ def test_proxies_come_from_the_inspected_environment(env: dict[str, str]) -> Non
     """The metadata probe's proxies are botocore's get_environ_proxies over the inspected env."""
     from botocore.utils import get_environ_proxies
 
-    from credchain._http import environ_proxies
+    from credchain._io.http import environ_proxies
 
     for url in ("http://127.0.0.1:8080/", "http://169.254.169.254/"):
         with oracle.environ(env):
