@@ -13,10 +13,13 @@ import os
 import re
 import threading
 from collections.abc import Callable, Mapping
-from concurrent.futures import Future, ThreadPoolExecutor
-from typing import Any, TypeVar
+from concurrent.futures import ThreadPoolExecutor
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from credchain import _botocore
+
+if TYPE_CHECKING:
+    from credchain._io.http import Pending, Probe
 
 T = TypeVar("T")
 
@@ -52,7 +55,7 @@ class Context:
         self.inspectors: dict[Any, Any] = {}
         self._vars: dict[tuple[Any, ...], Any] = {}  # built chains, see _chain.build_chain
         self._full_config: dict[str, Any] | None = None
-        self._futures: dict[str, Future[Any]] = {}
+        self._probes: dict[str, Pending[Any]] = {}
         self._pool: ThreadPoolExecutor | None = None
         self._lock = threading.Lock()
 
@@ -216,18 +219,43 @@ class Context:
 
     # -- probes ----------------------------------------------------------------------------
 
-    def probe(self, name: str, fn: Callable[[], T]) -> Future[T]:
-        """Run a network probe once per inspection, concurrently with everything else."""
+    def probe(
+        self,
+        name: str,
+        fn: Callable[[Probe], T],
+        *,
+        bound: float,
+        request_timeout: float,
+        proxies: Mapping[str, str] | None = None,
+        slack: float | None = None,
+    ) -> Pending[T]:
+        """Start a network probe once per inspection, concurrently with everything else.
+
+        ``bound`` limits the whole probe (all its attempts and requests);
+        ``request_timeout`` is botocore's own per-request timeout. The probe's
+        session and sockets are closed by :meth:`close`.
+        """
+        from credchain._io.http import GRACE, Pending, Probe
+
         with self._lock:
-            if name not in self._futures:
+            if name not in self._probes:
                 if self._pool is None:
                     self._pool = ThreadPoolExecutor(max_workers=4, thread_name_prefix="credchain")
-                self._futures[name] = self._pool.submit(fn)
-            return self._futures[name]
+                probe = Probe(bound, request_timeout, proxies, GRACE if slack is None else slack)
+                self._probes[name] = Pending(self._pool.submit(fn, probe), probe)
+            return self._probes[name]
 
     def close(self) -> None:
-        if self._pool is not None:
-            self._pool.shutdown(wait=False)
+        """End every probe: shut its sockets, wait for its threads, close its session."""
+        with self._lock:
+            probes = list(self._probes.values())
+            pool, self._pool = self._pool, None
+        for pending in probes:
+            pending.probe.abort()
+        if pool is not None:
+            pool.shutdown(wait=True)
+        for pending in probes:
+            pending.probe.close()
 
 
 def _cached(value: Any) -> Any:
