@@ -358,7 +358,7 @@ class _Path:
 
 def head_start(timeout: float) -> float:
     """How long the token request may take before the IMDSv1 request goes out beside it."""
-    return min(0.25, timeout / 10)
+    return min(0.25, timeout / 4)
 
 
 class IMDSProbe:
