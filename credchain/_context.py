@@ -227,7 +227,6 @@ class Context:
         bound: float,
         request_timeout: float,
         proxies: Mapping[str, str] | None = None,
-        slack: float | None = None,
     ) -> Pending[T]:
         """Start a network probe once per inspection, concurrently with everything else.
 
@@ -235,13 +234,13 @@ class Context:
         ``request_timeout`` is botocore's own per-request timeout. The probe's
         session and sockets are closed by :meth:`close`.
         """
-        from credchain._io.http import GRACE, Pending, Probe
+        from credchain._io.http import Pending, Probe
 
         with self._lock:
             if name not in self._probes:
                 if self._pool is None:
                     self._pool = ThreadPoolExecutor(max_workers=4, thread_name_prefix="credchain")
-                probe = Probe(bound, request_timeout, proxies, GRACE if slack is None else slack)
+                probe = Probe(bound, request_timeout, proxies)
                 self._probes[name] = Pending(self._pool.submit(fn, probe), probe)
             return self._probes[name]
 

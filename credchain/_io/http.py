@@ -62,9 +62,9 @@ class Probe:
 
     ``bound`` limits the whole probe; ``request_timeout`` is botocore's own
     timeout for each request (connect and each read). A request that times
-    out having waited less than ``request_timeout - slack`` was ended by the
-    bound and raises :class:`Cut`, as does every request once :meth:`abort`
-    ran.
+    out having waited less than ``request_timeout - slack`` (see :meth:`send`)
+    was ended by the bound and raises :class:`Cut`, as does every request once
+    :meth:`abort` ran.
     """
 
     def __init__(
@@ -72,12 +72,10 @@ class Probe:
         bound: float,
         request_timeout: float,
         proxies: Mapping[str, str] | None = None,
-        slack: float = GRACE,
     ) -> None:
         self.bound = max(float(bound), 0.0)
         self.request_timeout = float(request_timeout)
         self.proxies = dict(proxies) if proxies is not None else None
-        self.slack = slack
         self.started = time.monotonic()
         self.deadline = self.started + self.bound
         self.aborted = False
@@ -93,8 +91,13 @@ class Probe:
         """botocore's timeout for the next socket operation, cut to the time left."""
         return max(min(self.request_timeout, self.remaining()), 0.001)
 
-    def send(self, method: str, url: str, headers: Mapping[str, str]) -> Any:
-        """One request (``AWSRequest`` over ``URLLib3Session``): the response, or what it raised."""
+    def send(self, method: str, url: str, headers: Mapping[str, str], slack: float = GRACE) -> Any:
+        """One request (``AWSRequest`` over ``URLLib3Session``): the response, or what it raised.
+
+        ``slack``: how much shorter than ``request_timeout`` a wait may be and
+        still count as botocore's own timeout (a request started late, beside
+        another one that already waited, gets more).
+        """
         from botocore.awsrequest import AWSRequest
 
         if self.aborted or self.remaining() <= 0:
@@ -107,7 +110,7 @@ class Probe:
             if self.aborted:
                 raise Cut(still_answering=True) from e
             waited = time.monotonic() - started
-            if _is_timeout(e) and waited < self.request_timeout - self.slack:
+            if _is_timeout(e) and waited < self.request_timeout - slack:
                 raise Cut(still_answering=False) from e
             raise
         if self.aborted:  # what was read before the sockets were shut is not an answer
@@ -216,7 +219,7 @@ class Pending(Generic[T]):
             raise Cut(still_answering=True) from None
 
 
-def _is_timeout(e: BaseException) -> bool:
+def _is_timeout(e: BaseException | None) -> bool:
     from botocore.exceptions import ConnectTimeoutError, ReadTimeoutError
 
     return isinstance(e, (ReadTimeoutError, ConnectTimeoutError))
@@ -372,6 +375,7 @@ class IMDSProbe:
         self.attempts = attempts
         self.v1_disabled = v1_disabled
         self.user_agent = user_agent
+        self.head_start = head_start(min(probe.request_timeout, probe.bound))
 
     # The requests, as botocore's IMDSFetcher makes them.
 
@@ -434,7 +438,9 @@ class IMDSProbe:
         last: BaseException | None = None
         for _ in range(self.attempts):
             try:
-                r = self.probe.send("GET", _url(self.base_url, path), headers)
+                # Without a token this may run beside the token request, started later.
+                slack = GRACE if token is not None else self.head_start + GRACE
+                r = self.probe.send("GET", _url(self.base_url, path), headers, slack)
             except RETRYABLE_HTTP_ERRORS as e:
                 status, last = None, e
                 continue
@@ -469,7 +475,7 @@ class IMDSProbe:
             target=lambda: box.append(self.token()), name="credchain-imds-token", daemon=True
         )
         thread.start()
-        thread.join(head_start(min(self.probe.request_timeout, self.probe.bound)))
+        thread.join(self.head_start)
         v1: _Path | None = None
         if thread.is_alive() and not self.v1_disabled:
             v1 = self.path(None)  # the token request is still pending: ask as IMDSv1 meanwhile
@@ -537,6 +543,9 @@ class IMDSProbe:
         if not isinstance(e, _Exceeded):
             return IMDSResult("raise", base, f"{what} failed: {e}", exception=e, v2=v2)
         tries = f" ({self.attempts} attempts)" if self.attempts > 1 else ""
+        if v1_after is not None and v1_after.cut is not None and _is_timeout(e.last_error):
+            # Both silent, but botocore would have waited longer for the token.
+            return self.unknown("the token request", still_answering=False)
         if e.last_error is not None:
             kind = failure_kind(e.last_error)
             said = failure(e.last_error, base, self.probe.request_timeout) + tries

@@ -90,7 +90,7 @@ class InstanceMetadataProvider:
 
     def probe(self, ctx: Context) -> Pending[IMDSResult]:
         """The metadata fetch, started once per inspection (in the background)."""
-        from credchain._io.http import GRACE, environ_proxies, head_start, probe_imds
+        from credchain._io.http import environ_proxies, probe_imds
 
         s, bound = self.settings, self.bound(ctx)
         if ctx.is_process_env:
@@ -105,8 +105,6 @@ class InstanceMetadataProvider:
             bound=bound,
             request_timeout=float(s.timeout),
             proxies=proxies,
-            # The IMDSv1 request starts after the head start and gets the rest of the bound.
-            slack=head_start(min(float(s.timeout), bound)) + GRACE,
         )
 
     def inspect(self, ctx: Context, profile: str) -> Finding:
