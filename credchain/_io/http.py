@@ -335,7 +335,7 @@ class _Token:
     """How botocore's ``_fetch_metadata_token`` ends: a token, none (why), or an exception."""
 
     value: str | None
-    why: str  # "answered HTTP 403", "did not answer within 1 s", ...
+    why: str  # after "the token request": "was answered with HTTP 403", "was refused", ...
     bad_request: bool = False
     error: BaseException | None = None
     cut: Cut | None = None
@@ -619,10 +619,10 @@ def probe_container(probe: Probe, url: str, headers: Mapping[str, str] | None) -
         try:
             return _container_response(probe, url, full)
         except MetadataRetrievalError:
-            probe.pause(min(float(ContainerMetadataFetcher.SLEEP_TIME), 0.1))
             attempts += 1
             if attempts >= ContainerMetadataFetcher.RETRY_ATTEMPTS:
-                raise
+                raise  # botocore pauses once more first: that changes nothing
+            probe.pause(min(float(ContainerMetadataFetcher.SLEEP_TIME), 0.1))
 
 
 def _container_response(probe: Probe, url: str, headers: Mapping[str, str]) -> Any:
