@@ -5,8 +5,12 @@ its fetcher: ``ec2_metadata_service_endpoint`` / ``AWS_EC2_METADATA_SERVICE_ENDP
 ``…_ENDPOINT_MODE`` / ``imds_use_ipv6``, ``ec2_metadata_v1_disabled``,
 ``metadata_service_timeout`` and ``metadata_service_num_attempts``. With the
 network allowed it asks the metadata service as botocore does (IMDSv2 token,
-IMDSv1 fallback) and tells apart disabled, unreachable, no role attached and
-credentials returned; with ``network=False`` it opens no socket: ``unknown``.
+IMDSv1 fallback, never a tokenless request while the token request can still
+answer), within ``timeout=`` as a whole (default: ``metadata_service_timeout``),
+and tells apart disabled, refused or no route, no answer, no instance profile,
+token refused with IMDSv1 disabled, credentials returned, and ``unknown`` where
+credchain's bound ends the probe before botocore would; with ``network=False``
+it opens no socket: ``unknown``.
 """
 
 from __future__ import annotations
