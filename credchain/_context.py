@@ -230,7 +230,7 @@ class Context:
     ) -> Pending[T]:
         """Start a network probe once per inspection, concurrently with everything else.
 
-        ``bound`` limits the whole probe (all its attempts and requests);
+        ``bound`` limits the whole probe (all its attempts and requests, from the first on);
         ``request_timeout`` is botocore's own per-request timeout. The probe's
         session and sockets are closed by :meth:`close`.
         """

@@ -41,8 +41,11 @@ TOKEN_PATH = "latest/api/token"
 ROLE_PATH = "latest/meta-data/iam/security-credentials/"
 REQUIRED_FIELDS = ("AccessKeyId", "SecretAccessKey", "Token", "Expiration")
 TOKEN_TTL = "21600"  # botocore's IMDSFetcher._TOKEN_TTL
-#: How long an answer may take to arrive after the bound before the probe's sockets are shut.
+#: How much shorter than botocore's timeout a wait may be and still count as that timeout.
 GRACE = 0.05
+#: How long after the bound a probe may take to notice its own timeouts before its sockets
+#: are shut (then it was still receiving bytes: a trickle).
+ABORT_AFTER = 0.25
 
 
 # -- one bounded probe -------------------------------------------------------------------------
@@ -60,11 +63,11 @@ class Cut(Exception):
 class Probe:
     """One network probe's deadline, HTTP session and sockets.
 
-    ``bound`` limits the whole probe; ``request_timeout`` is botocore's own
-    timeout for each request (connect and each read). A request that times
-    out having waited less than ``request_timeout - slack`` (see :meth:`send`)
-    was ended by the bound and raises :class:`Cut`, as does every request once
-    :meth:`abort` ran.
+    ``bound`` limits the whole probe, from its first request on;
+    ``request_timeout`` is botocore's own timeout for each request (connect
+    and each read). A request that times out before botocore's timeout would
+    have (see :meth:`send`) was ended by the bound and raises :class:`Cut`, as
+    does every request once :meth:`abort` ran.
     """
 
     def __init__(
@@ -76,8 +79,9 @@ class Probe:
         self.bound = max(float(bound), 0.0)
         self.request_timeout = float(request_timeout)
         self.proxies = dict(proxies) if proxies is not None else None
-        self.started = time.monotonic()
-        self.deadline = self.started + self.bound
+        self.started: float | None = None  # when the first request went out
+        #: Set when the first request goes out.
+        self.dispatched = threading.Event()
         self.aborted = False
         self._lock = threading.Lock()
         self._conns: list[Any] = []
@@ -85,32 +89,41 @@ class Probe:
         self._closed = False
 
     def remaining(self) -> float:
-        return self.deadline - time.monotonic()
+        """Time left before the bound (all of it while no request went out)."""
+        if self.started is None:
+            return self.bound
+        return self.started + self.bound - time.monotonic()
 
     def timeout_for_now(self) -> float:
         """botocore's timeout for the next socket operation, cut to the time left."""
         return max(min(self.request_timeout, self.remaining()), 0.001)
 
-    def send(self, method: str, url: str, headers: Mapping[str, str], slack: float = GRACE) -> Any:
+    def send(
+        self, method: str, url: str, headers: Mapping[str, str], since: float | None = None
+    ) -> Any:
         """One request (``AWSRequest`` over ``URLLib3Session``): the response, or what it raised.
 
-        ``slack``: how much shorter than ``request_timeout`` a wait may be and
-        still count as botocore's own timeout (a request started late, beside
-        another one that already waited, gets more).
+        A timeout counts as botocore's own when the service has been silent for
+        botocore's timeout since ``since`` (default: this request's start);
+        otherwise the bound ended it: :class:`Cut`.
         """
         from botocore.awsrequest import AWSRequest
 
+        session = self._http()  # built before the clock starts: not part of any wait
+        request = AWSRequest(method=method, url=url, headers=dict(headers)).prepare()
+        with self._lock:
+            if self.started is None:
+                self.started = time.monotonic()
+                self.dispatched.set()
         if self.aborted or self.remaining() <= 0:
             raise Cut(still_answering=False)
-        started = time.monotonic()
-        request = AWSRequest(method=method, url=url, headers=dict(headers))
+        since = time.monotonic() if since is None else since
         try:
-            response = self._http().send(request.prepare())
+            response = session.send(request)
         except Exception as e:
             if self.aborted:
                 raise Cut(still_answering=True) from e
-            waited = time.monotonic() - started
-            if _is_timeout(e) and waited < self.request_timeout - slack:
+            if _is_timeout(e) and time.monotonic() - since < self.request_timeout - GRACE:
                 raise Cut(still_answering=False) from e
             raise
         if self.aborted:  # what was read before the sockets were shut is not an answer
@@ -209,10 +222,16 @@ class Pending(Generic[T]):
         self.probe = probe
 
     def result(self) -> T:
-        try:
-            return self.future.result(timeout=max(self.probe.remaining(), 0.0) + GRACE)
-        except FutureTimeout:
-            self.probe.abort()  # bytes still trickling in: cut them off
+        # The bound runs from the probe's first request; give up waiting for that at some point.
+        latest = time.monotonic() + self.probe.bound + 2.0
+        while True:
+            try:
+                wait = max(self.probe.remaining(), 0.0) + ABORT_AFTER
+                return self.future.result(timeout=wait)
+            except FutureTimeout:
+                if self.probe.remaining() + ABORT_AFTER <= 0 or time.monotonic() >= latest:
+                    break
+        self.probe.abort()  # bytes still trickling in: cut them off
         try:
             return self.future.result(timeout=1.0)
         except FutureTimeout:  # blocked where a socket can't reach (a name lookup)
@@ -421,7 +440,9 @@ class IMDSProbe:
             why += f" ({self.attempts} attempts)"
         return _Token(None, why)
 
-    def get(self, path: str, token: str | None, check_json: bool = False) -> Any:
+    def get(
+        self, path: str, token: str | None, check_json: bool = False, beside: bool = False
+    ) -> Any:
         """``_get_request``: GET until a 200 with a body (and JSON), or ``_Exceeded``."""
         from botocore.utils import RETRYABLE_HTTP_ERRORS
 
@@ -436,14 +457,16 @@ class IMDSProbe:
         headers["User-Agent"] = self.user_agent
         status: int | None = None
         last: BaseException | None = None
+        # ``beside`` a pending token request, the service has been silent since the token
+        # request went out: as long as botocore would wait, for the first attempt.
+        since = self.probe.started if beside else None
         for _ in range(self.attempts):
             try:
-                # Without a token this may run beside the token request, started later.
-                slack = GRACE if token is not None else self.head_start + GRACE
-                r = self.probe.send("GET", _url(self.base_url, path), headers, slack)
+                r = self.probe.send("GET", _url(self.base_url, path), headers, since)
             except RETRYABLE_HTTP_ERRORS as e:
-                status, last = None, e
+                status, last, since = None, e, None
                 continue
+            since = None
             status, last = r.status_code, None
             if r.status_code != 200 or not r.content:
                 continue
@@ -455,10 +478,13 @@ class IMDSProbe:
             return r
         raise _Exceeded(status, last)
 
-    def path(self, token: str | None) -> _Path:
-        """``_get_iam_role`` then ``_get_credentials``; what they raise is kept, not raised."""
+    def path(self, token: str | None, beside: bool = False) -> _Path:
+        """``_get_iam_role`` then ``_get_credentials``; what they raise is kept, not raised.
+
+        ``beside``: sent while the token request is still pending.
+        """
         try:
-            role_name = str(self.get(ROLE_PATH, token).text)
+            role_name = str(self.get(ROLE_PATH, token, beside=beside).text)
         except Exception as e:
             return _Path(error=e)
         try:
@@ -475,10 +501,13 @@ class IMDSProbe:
             target=lambda: box.append(self.token()), name="credchain-imds-token", daemon=True
         )
         thread.start()
-        thread.join(self.head_start)
+        while thread.is_alive() and not self.probe.dispatched.wait(0.01):
+            pass  # the head start runs from the moment the token request goes out
+        if thread.is_alive() and self.probe.started is not None:
+            thread.join(max(0.0, self.probe.started + self.head_start - time.monotonic()))
         v1: _Path | None = None
         if thread.is_alive() and not self.v1_disabled:
-            v1 = self.path(None)  # the token request is still pending: ask as IMDSv1 meanwhile
+            v1 = self.path(None, beside=True)  # the token request lingers: ask as IMDSv1 too
         thread.join()
         return self.decide(box[0], v1)
 
