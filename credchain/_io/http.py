@@ -334,7 +334,8 @@ class IMDSResult:
 
     ``outcome`` is one of ``credentials``, ``bad-credentials``, ``unreachable``
     (refused, no route), ``no-answer`` (silent as long as botocore waits),
-    ``no-role`` (no instance profile), ``bad-token-request`` (botocore returns
+    ``no-role`` (a 404 role listing: no instance profile), ``failed`` (other
+    answers or a closed connection), ``bad-token-request`` (botocore returns
     nothing for all of these), ``raise`` (botocore raises ``exception``) and
     ``unknown`` (credchain's bound ended the probe before botocore would have).
     ``detail`` says what happened, as a sentence without its final stop.
