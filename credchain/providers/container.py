@@ -13,6 +13,7 @@ makes botocore's three attempts within ``timeout=`` (default: botocore's
 
 from __future__ import annotations
 
+import re
 from typing import Any, ClassVar
 
 import attrs
@@ -85,9 +86,13 @@ class ContainerProvider:
 
             said = f"the container endpoint {url} failed: {e}"
             if isinstance(e, MetadataRetrievalError):
+                status = re.search(r"non 200 response (\d+)", str(e))
                 if e.__cause__ is not None:  # a connection that failed, as botocore tried it
                     said = f"{failure(e.__cause__, url, request_timeout)} ({attempts} attempts)"
                     said += ", so botocore raises CredentialRetrievalError"
+                elif status is not None:  # said without the body, which may hold secrets
+                    said = f"the container endpoint {url} answered HTTP {status.group(1)} "
+                    said += f"({attempts} attempts), so botocore raises CredentialRetrievalError"
                 e = CredentialRetrievalError(provider=self.METHOD, error_msg=str(e))
             return error(e, source, said, fix=fix)
         try:
