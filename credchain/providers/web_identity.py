@@ -79,6 +79,7 @@ class AssumeRoleWithWebIdentityProvider:
                 fix="set AWS_ROLE_ARN / role_arn, or unset the token file",
             )
         token_state = _token_state(str(token_path))
+        usable = "exists and is readable" in token_state
         return Finding(
             Status.FOUND,
             f"{source} ({token_path})",
@@ -86,6 +87,11 @@ class AssumeRoleWithWebIdentityProvider:
             f"sts:AssumeRoleWithWebIdentity at first use. {token_state}",
             role_arn=str(role_arn),
             fix=f"unset {source}" if source.startswith("AWS_") else f"remove {source}",
+            usable=usable,
+            usable_reason=None
+            if usable
+            else f"its web identity token file {token_path} "
+            "is missing or unreadable: the first call fails",
         )
 
 
