@@ -50,6 +50,7 @@ class Context:
         self._profile_maps: dict[str, Any] = {}
         self._line_index: dict[str, dict[tuple[str, str], int]] = {}
         self._expanded: dict[str, str] = {}
+        self._reads: dict[tuple[str, bool], Any] = {}
         self.inspectors: dict[Any, Any] = {}
         self._vars: dict[tuple[Any, ...], Any] = {}  # built chains, see _chain.build_chain
         self._full_config: dict[str, Any] | None = None
@@ -243,9 +244,17 @@ class Context:
         return parsed
 
     def _read_raw(self, path: str, what: str) -> bytes:
-        if self.reached:
-            return files.read_like_open(path, what=what, wait=self.timeout)
-        return files.read_regular(path, what=what)
+        # Read (or waited on) once per inspection: a FIFO costs its bound once, not per profile.
+        key = (path, self.reached)
+        if key not in self._reads:
+            try:
+                if self.reached:
+                    self._reads[key] = files.read_like_open(path, what=what, wait=self.timeout)
+                else:
+                    self._reads[key] = files.read_regular(path, what=what)
+            except Exception as e:
+                self._reads[key] = e
+        return _cached(self._reads[key])  # type: ignore[no-any-return]
 
     def which(self, program: str) -> str | None:
         """Where the process would find ``program`` with the inspected ``PATH``."""
