@@ -21,7 +21,7 @@ from collections.abc import Mapping, Sequence
 
 import attrs
 
-#: The most credchain reads of a process's stdout (and of its stderr).
+#: The most credchain reads of a process's stdout (more stops it) and keeps of its stderr.
 OUTPUT_CAP = 1024 * 1024
 #: The bound on a credential_process when ``explain()`` is given no timeout.
 DEFAULT_TIMEOUT = 15.0
@@ -33,7 +33,8 @@ class Completed:
 
     returncode: int
     stdout: bytes
-    stderr: bytes
+    stderr: bytes  # at most the cap: the rest was read and dropped
+    stderr_truncated: bool = False
 
 
 class Stopped(Exception):
@@ -102,11 +103,11 @@ def run(
                     if not chunk:
                         sel.unregister(key.fileobj)
                         continue
-                    if sizes[name] < cap + 1:
-                        out[name].append(chunk)
+                    if sizes[name] < cap:
+                        out[name].append(chunk[: cap - sizes[name]])
                     sizes[name] += len(chunk)
-                    if sizes[name] > cap:
-                        why = f"printed more than {cap // 1024} KB on {name}"
+                    if sizes[name] > cap and name == "stdout":
+                        why = f"printed more than {cap // 1024} KB on stdout"
                         break
                 if why:
                     break
@@ -123,7 +124,12 @@ def run(
             p.stderr.close()
     if why is not None:
         raise Stopped(why)
-    return Completed(p.returncode, b"".join(out["stdout"]), b"".join(out["stderr"]))
+    return Completed(
+        p.returncode,
+        b"".join(out["stdout"]),
+        b"".join(out["stderr"]),
+        stderr_truncated=sizes["stderr"] > cap,
+    )
 
 
 def _kill_group(p: subprocess.Popen[bytes]) -> None:

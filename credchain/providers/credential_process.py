@@ -12,6 +12,7 @@ command line is shown with its arguments redacted; its stderr is never shown.
 
 from __future__ import annotations
 
+import codecs
 import json
 from typing import Any, ClassVar
 
@@ -84,7 +85,11 @@ def _run(
     if p.returncode != 0:
         # botocore puts stderr in its message; a failing process may print anything there,
         # secrets included, so credchain says how much there was and shows none of it.
-        lines = len(stderr.decode("utf-8").splitlines())
+        if p.stderr_truncated:  # the kept part may end inside a character
+            kept = codecs.getincrementaldecoder("utf-8")().decode(stderr, final=False)
+            lines: object = f"more than {len(kept.splitlines())}"
+        else:
+            lines = len(stderr.decode("utf-8").splitlines())
         withheld = f"stderr withheld: {lines} line(s); run the command yourself to read it"
         e: Exception = CredentialRetrievalError(provider="custom-process", error_msg=withheld)
         return error(
