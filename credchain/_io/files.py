@@ -130,6 +130,12 @@ def read_like_open(
         if stat.S_ISDIR(st.st_mode):
             raise IsADirectoryError(errno.EISDIR, os.strerror(errno.EISDIR), path)
         if stat.S_ISREG(st.st_mode):
+            if st.st_size > cap:
+                raise Refused(
+                    path,
+                    f"{what} {path} is {_mb(st.st_size)}, over the {_mb(cap)} cap: not read "
+                    "(botocore would read it whole).",
+                )
             return _read_capped(fd, path, what, cap)
         return _read_stream(fd, path, what, st.st_mode, wait, cap)
     finally:
