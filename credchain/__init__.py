@@ -2,14 +2,13 @@
 
 ``explain()`` re-walks botocore's credential provider chain without its side
 effects; ``assert_role()`` fails unless the process runs as the expected role.
-Nothing heavy is imported here: botocore loads on the first inspection.
+Nothing is imported here: every name loads on first use (``credchain --version``
+answers before attrs loads), botocore on the first inspection.
 """
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
-
-from credchain._report import ProviderResult, Report, Status
 
 if TYPE_CHECKING:
     from credchain._arn import role_matches
@@ -17,6 +16,7 @@ if TYPE_CHECKING:
     from credchain._explain import explain
     from credchain._identity import Identity, identify
     from credchain._pluggable import Chain
+    from credchain._report import ProviderResult, Report, Status
     from credchain.exceptions import CredchainError, IdentityError, RoleAssertionError
 
 __all__ = [
@@ -38,6 +38,9 @@ __all__ = [
 ]
 
 _LAZY = {
+    "ProviderResult": "credchain._report",
+    "Report": "credchain._report",
+    "Status": "credchain._status",
     "Chain": "credchain._pluggable",
     "explain": "credchain._explain",
     "assert_role": "credchain._assert_role",

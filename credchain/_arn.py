@@ -1,7 +1,8 @@
 """IAM and STS ARNs as values, and the rules for matching an expected role.
 
-Parsing splits an ARN with botocore's own ``botocore.utils.ArnParser`` (imported
-lazily: ``botocore.utils`` is heavy) and classifies the resource:
+Parsing splits an ARN with botocore's own ``botocore.utils.ArnParser`` (compiled
+from botocore's source while the heavy ``botocore.utils`` is not loaded) and
+classifies the resource:
 
 - ``arn:aws:iam::123456789012:user/path/Name`` — an IAM user
 - ``arn:aws:iam::123456789012:root`` — the account root
@@ -112,11 +113,11 @@ def parse_arn(text: str) -> Arn:
 
     .. versionadded:: 0.1.0
     """
-    from botocore.utils import ArnParser
+    from credchain._botocore import from_utils
 
     if not isinstance(text, str) or not text.startswith("arn:"):
         raise ValueError(f"not an ARN: {text!r}")
-    parts = ArnParser().parse_arn(text)  # InvalidArnException is a ValueError
+    parts = from_utils("ArnParser")().parse_arn(text)  # InvalidArnException is a ValueError
     fields = {k: str(parts[k]) for k in ("partition", "service", "region", "account", "resource")}
     return Arn(**fields, **_classify(fields["service"], fields["resource"]))  # type: ignore[arg-type]
 

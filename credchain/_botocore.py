@@ -8,6 +8,7 @@ inspection needs them.
 from __future__ import annotations
 
 import sys
+import threading
 from functools import cache
 from typing import Any
 
@@ -75,9 +76,173 @@ def known_chain(v: str | None = None) -> tuple[str, ...]:
 
 @cache
 def _session_variables() -> dict[str, tuple[Any, Any, Any, Any]]:
-    from botocore.configprovider import BOTOCORE_DEFAUT_SESSION_VARIABLES
+    """botocore's session variable table (``botocore.configprovider``).
 
-    return dict(BOTOCORE_DEFAUT_SESSION_VARIABLES)
+    Importing ``botocore.configprovider`` imports ``botocore.utils`` and with it
+    botocore's whole HTTP stack (urllib3, whose import even opens a socket to
+    test IPv6). Unless that module is already loaded, the installed botocore's
+    table is read from its source instead: the dict literal, with the typecasts
+    it names (``int``, ``utils.ensure_boolean``, ...) resolved to the installed
+    botocore's own functions (see :class:`_Utils`). Anything this reader does
+    not understand falls back to the import.
+    """
+    module = sys.modules.get("botocore.configprovider")
+    table = None if module is not None else _table_from_source()
+    if table is None:
+        from botocore.configprovider import BOTOCORE_DEFAUT_SESSION_VARIABLES
+
+        table = dict(BOTOCORE_DEFAUT_SESSION_VARIABLES)
+    return table
+
+
+_TABLE = "BOTOCORE_DEFAUT_SESSION_VARIABLES"
+_NAMES: dict[str, Any] = {"None": None, "True": True, "False": False, "int": int, "float": float}
+
+
+def _source_of(module: str) -> tuple[str, str] | None:
+    """(path, text) of a botocore module's source, found without importing it."""
+    import importlib.util
+
+    try:
+        spec = importlib.util.find_spec(module)
+        if spec is None or spec.origin is None or not spec.origin.endswith(".py"):
+            return None
+        with open(spec.origin, encoding="utf-8") as f:
+            return spec.origin, f.read()
+    except (ImportError, OSError, ValueError):
+        return None
+
+
+def _table_from_source() -> dict[str, tuple[Any, Any, Any, Any]] | None:
+    import ast
+
+    found = _source_of("botocore.configprovider")
+    if found is None:
+        return None
+    path, source = found
+    start = source.find(f"\n{_TABLE} = {{")
+    end = source.find("\n}\n", start)
+    if start < 0 or end < 0:
+        return None
+    try:
+        tree = ast.parse(source[start + 1 : end + 2], path)
+        (statement,) = tree.body
+        assert isinstance(statement, ast.Assign)
+        table = _evaluate(statement.value)
+    except Exception:
+        return None
+    if not isinstance(table, dict) or not all(
+        isinstance(v, tuple) and len(v) == 4 for v in table.values()
+    ):
+        return None
+    return table
+
+
+def _evaluate(node: Any) -> Any:
+    """A literal of the table: constants, tuples, lists, dicts, builtins, ``utils.NAME``."""
+    import ast
+
+    if isinstance(node, ast.Constant):
+        return node.value
+    if isinstance(node, (ast.Tuple, ast.List)):
+        items = [_evaluate(e) for e in node.elts]
+        return tuple(items) if isinstance(node, ast.Tuple) else items
+    if isinstance(node, ast.Dict):
+        return {_evaluate(k): _evaluate(v) for k, v in zip(node.keys, node.values, strict=True)}
+    if isinstance(node, ast.Name) and node.id in _NAMES:
+        return _NAMES[node.id]
+    if (
+        isinstance(node, ast.Attribute)
+        and isinstance(node.value, ast.Name)
+        and node.value.id == "utils"
+    ):
+        return from_utils(node.attr)
+    raise ValueError(f"not understood: {ast.dump(node)}")
+
+
+class _Utils:
+    """Functions and classes of ``botocore.utils`` without importing it.
+
+    Each is compiled from the installed ``botocore/utils.py`` on its own, when it
+    uses nothing but builtins and other such definitions (``ensure_boolean``,
+    ``normalize_boolean``, ``ArnParser``); None for any other.
+    """
+
+    def __init__(self) -> None:
+        self._source: str | None = None
+        self._namespace: dict[str, Any] = {"__name__": "botocore.utils"}
+        self._lock = threading.Lock()
+
+    def compile(self, name: str) -> Any:
+        with self._lock:
+            return self._compile(name, set())
+
+    def _compile(self, name: str, seen: set[str]) -> Any:
+        import builtins
+
+        if name in self._namespace:
+            return self._namespace[name]
+        seen.add(name)
+        if self._source is None:
+            found = _source_of("botocore.utils")
+            self._source = found[1] if found else ""
+        source = self._source
+        start = max(source.find(f"\ndef {name}("), source.find(f"\nclass {name}("))
+        start = max(start, source.find(f"\nclass {name}:"))
+        if start < 0:
+            return None
+        end = start + 1
+        while True:  # the next line that starts at column 0 ends the definition
+            end = source.find("\n", end + 1)
+            if end < 0 or (source[end + 1 : end + 2] not in ("", " ", "\n", "#", ")")):
+                break
+        code = compile(source[start + 1 : end if end >= 0 else None], "botocore/utils.py", "exec")
+        for global_name in _globals_of(code):
+            if global_name in seen or global_name in self._namespace:
+                continue
+            if hasattr(builtins, global_name):
+                continue
+            if global_name.startswith("__") or self._compile(global_name, seen) is None:
+                return None
+        namespace = dict(self._namespace)
+        exec(code, namespace)  # noqa: S102 - botocore's own source, one definition
+        self._namespace.update(namespace)
+        return namespace[name]
+
+
+_UTILS = _Utils()
+
+
+def from_utils(name: str) -> Any:
+    """``botocore.utils.NAME``, without importing ``botocore.utils`` where botocore allows.
+
+    That module imports botocore's HTTP stack (urllib3, ``botocore.httpsession``),
+    whose import alone opens a socket. A self-contained definition (see
+    :class:`_Utils`) is compiled from the installed botocore's source instead,
+    unless the module is loaded already; any other is imported.
+    """
+    if "botocore.utils" not in sys.modules:
+        try:
+            found = _UTILS.compile(name)
+        except (SyntaxError, ValueError):
+            found = None
+        if found is not None:
+            return found
+    import botocore.utils
+
+    return getattr(botocore.utils, name)
+
+
+def _globals_of(code: Any) -> set[str]:
+    """The global names a function's code loads (also in nested code)."""
+    import dis
+
+    loads = ("LOAD_GLOBAL", "LOAD_NAME")
+    names = {i.argval for i in dis.get_instructions(code) if i.opname in loads}
+    for const in code.co_consts:
+        if hasattr(const, "co_code"):
+            names |= _globals_of(const)
+    return names
 
 
 def session_variable(name: str) -> tuple[Any, Any, Any, Any]:

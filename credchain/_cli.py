@@ -207,19 +207,40 @@ class _Version(argparse.Action):
         super().__init__(option_strings, dest, nargs=0, help="show the versions and exit")
 
     def __call__(self, parser: argparse.ArgumentParser, *args: Any, **kwargs: Any) -> None:
-        from importlib.metadata import PackageNotFoundError, version
-
-        def of(name: str) -> str:
-            try:
-                return version(name)
-            except PackageNotFoundError:
-                return "not installed"
-
-        python = ".".join(map(str, sys.version_info[:3]))
-        sys.stdout.write(
-            f"credchain {of('credchain')} (botocore {of('botocore')}, Python {python})\n"
-        )
+        sys.stdout.write(_version_line())
         parser.exit()
+
+
+def _version_line() -> str:
+    python = ".".join(map(str, sys.version_info[:3]))
+    return f"credchain {_dist_version('credchain')} (botocore {_dist_version('botocore')}, " + (
+        f"Python {python})\n"
+    )
+
+
+def _dist_version(name: str) -> str:
+    """The installed version of a distribution, as ``importlib.metadata.version`` finds it.
+
+    Its ``NAME-VERSION.dist-info`` directory is looked up on ``sys.path`` directly:
+    importing ``importlib.metadata`` costs more than the rest of ``--version``.
+    """
+    prefix, suffix = f"{name}-", ".dist-info"
+    for entry in sys.path:
+        try:
+            found = [n for n in os.listdir(entry or ".") if n.startswith(prefix)]
+        except OSError:
+            continue
+        versions = [n[len(prefix) : -len(suffix)] for n in found if n.endswith(suffix)]
+        if len(versions) == 1 and "-" not in versions[0]:
+            return versions[0]
+        if versions:
+            break
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version(name)
+    except PackageNotFoundError:
+        return "not installed"
 
 
 MAIN_EPILOG = """\
@@ -382,6 +403,9 @@ def _one_line(exc: BaseException) -> str:
 
 def main(argv: list[str] | None = None) -> int:
     """Run the ``credchain`` command line; return the exit status."""
+    if (sys.argv[1:] if argv is None else argv)[:1] == ["--version"]:
+        sys.stdout.write(_version_line())  # before the parser: the fastest answer
+        return OK
     parser = build_parser()
     try:
         args = parser.parse_args(argv)
