@@ -57,6 +57,7 @@ class Context:
         self._expanded: dict[str, str] = {}
         self._reads: dict[tuple[str, bool], Any] = {}
         self.inspectors: dict[Any, Any] = {}
+        self.memo: dict[Any, Any] = {}  # work shared across profiles (source-profile walks)
         self._vars: dict[tuple[Any, ...], Any] = {}  # built chains, see _chain.build_chain
         self._full_config: dict[str, Any] | None = None
         self._probes: dict[str, Pending[Any]] = {}

@@ -202,7 +202,7 @@ def _row(
         elif f.status is Status.FOUND and raises is None and winner is None:
             winner = (method, f)
     if winner is not None:
-        for sentence in _deferred_failures([winner[1].reason, *winner[1].details]):
+        for sentence in _deferred_failures(ctx, [winner[1].reason, *winner[1].details]):
             kind = "expired token" if "expired" in sentence else "fails at first use"
             problems.append(Problem(kind, f"{winner[0]}: {clean(sentence)}"))
     for path, mode in exposed.items():
@@ -225,14 +225,21 @@ def _row(
     )
 
 
-def _deferred_failures(texts: list[str]) -> list[str]:
-    """From the first sentence that says first use will fail, to the end of that text."""
+def _deferred_failures(ctx: Context, texts: list[str]) -> list[str]:
+    """From the first sentence that says first use will fail, to the end of that text.
+
+    Memoised per text: the hops of a source-profile chain are the same strings
+    in every profile above them.
+    """
+    memo: dict[str, str | None] = ctx.memo.setdefault("deferred-failures", {})
     found = []
     for text in texts:
-        sentences = _SENTENCE.split(text)
-        hit = next((i for i, s in enumerate(sentences) if _DEFERRED_FAILURE.search(s)), None)
-        if hit is not None:
-            found.append(" ".join(sentences[hit:]))
+        if text not in memo:
+            sentences = _SENTENCE.split(text)
+            hit = next((i for i, s in enumerate(sentences) if _DEFERRED_FAILURE.search(s)), None)
+            memo[text] = " ".join(sentences[hit:]) if hit is not None else None
+        if (sentence := memo[text]) is not None:
+            found.append(sentence)
     return found
 
 
@@ -253,21 +260,41 @@ def _cleaner(ctx: Context, name: str) -> Callable[[str], str]:
     The shared context knows every secret of every profile; scrubbing each line
     with all of them would make the listing quadratic.
     """
-    sink = Context({})
-    profiles = ctx.profiles()
-    seen: set[str] = set()
-    current: Any = name
-    while isinstance(current, str) and current in profiles and current not in seen:
-        seen.add(current)
-        for key, value in profiles[current].items():
-            sink.note_value(key, value)
-        current = profiles[current].get("source_profile")
+    secrets, key_ids = _chain_secrets(ctx, name)
 
     def clean(text: str) -> str:
-        secrets = [s for s in sink.secrets if s in text]
-        return scrub(text, secrets, [k for k in sink.key_ids if k in text])
+        return scrub(text, [s for s in secrets if s in text], [k for k in key_ids if k in text])
 
     return clean
+
+
+def _chain_secrets(ctx: Context, name: str) -> tuple[frozenset[str], frozenset[str]]:
+    """(secrets, key ids) of a profile and its source profiles, memoised per profile.
+
+    A profile's are its own and its source profile's: a long ``source_profile``
+    chain is walked once, not once per profile on it (only a loop is walked
+    afresh each time).
+    """
+    memo: dict[str, tuple[frozenset[str], frozenset[str]]]
+    memo = ctx.memo.setdefault("chain-secrets", {})
+    profiles = ctx.profiles()
+    path: list[str] = []
+    current: Any = name
+    while isinstance(current, str) and current in profiles and current not in memo:
+        if current in path:  # a loop: every profile on it sees the same, so none is kept
+            memo = {}
+            break
+        path.append(current)
+        current = profiles[current].get("source_profile")
+    below = memo.get(current, (frozenset(), frozenset())) if isinstance(current, str) else None
+    secrets, key_ids = below or (frozenset(), frozenset())
+    for profile in reversed(path):
+        sink = Context({})
+        for key, value in profiles[profile].items():
+            sink.note_value(key, value)
+        secrets, key_ids = secrets | sink.secrets, key_ids | sink.key_ids
+        memo[profile] = (secrets, key_ids)
+    return secrets, key_ids
 
 
 # -- rendering ---------------------------------------------------------------------------

@@ -14,6 +14,7 @@ reports every hop; it never calls STS and never prompts for an MFA code.
 from __future__ import annotations
 
 import contextlib
+import sys
 from collections.abc import Callable, Sequence
 from typing import Any, ClassVar
 
@@ -97,6 +98,7 @@ class _Walk:
     hops: list[str]
     source: tuple[str, Finding] | None = None  # (method, finding) at the chain's bottom
     mfa: str | None = None
+    count: int = 0  # role_arn hops walked (botocore recurses on each)
 
     def usability(self) -> dict[str, Any]:
         """``usable`` of the role: its source's, or None when botocore will prompt for MFA."""
@@ -130,6 +132,10 @@ class _Walk:
     def assume(self, name: str) -> tuple[str, str]:
         """botocore's ``_load_creds_via_assume_role``: role config, then source credentials."""
         from botocore.exceptions import InvalidConfigError, PartialCredentialsError
+
+        self.count += 1
+        if self.count > max_hops():
+            raise RecursionError("maximum recursion depth exceeded")
 
         profile = self.profiles[name]
         source_profile = profile.get("source_profile")
@@ -272,5 +278,104 @@ class _Walk:
                 f"source_profile {name} has no credentials of its own.",
                 fix=f"give profile {name} credentials, or change source_profile",
             )
-        _role, notes = self.assume(name)
-        return notes
+        return self.assume_shared(name)
+
+    def assume_shared(self, name: str) -> str:
+        """``assume(name)`` for a source profile, through the inspection's memo of walks.
+
+        A source profile's own walk (from a fresh path) is made once per inspection,
+        deepest first, and replayed here unless one of the profiles it names is
+        already on this walk's path or it ends in a loop: then the walk goes on
+        here, exactly as botocore's. So ``credchain profiles`` walks each hop of a
+        long ``source_profile`` chain once, not once per profile above it.
+        """
+        memo = self.ctx.memo
+        key = self.key(name)
+        if key not in memo:
+            self.fill(name)
+        entry = memo.get(key)
+        if (
+            not isinstance(entry, _Memo)
+            or entry.loop
+            or not entry.checked.isdisjoint(self.visited[:-1])
+        ):
+            _role, notes = self.assume(name)
+            return notes
+        self.hops.extend(entry.hops)
+        self.visited.extend(entry.visited[1:])
+        self.count += entry.count
+        if self.count > max_hops():
+            raise RecursionError("maximum recursion depth exceeded")
+        if entry.exc is not None:
+            raise entry.exc.with_traceback(None)
+        if entry.stop is not None:
+            raise _Stop(entry.stop)
+        self.source = entry.source
+        if entry.mfa is not None:
+            self.mfa = entry.mfa
+        return entry.notes
+
+    def key(self, name: str) -> tuple[Any, ...]:
+        return ("assume-role", id(self.provider), name, self.ctx.reached)
+
+    def fill(self, name: str) -> None:
+        """Make the memo entries of ``name`` and the role profiles below it, deepest first."""
+        memo, path, current = self.ctx.memo, [], name
+        while self.key(current) not in memo and current not in path:
+            profile = self.profiles.get(current)
+            if profile is None or has_static(profile) or not has_assume_role_vars(profile):
+                break
+            path.append(current)
+            source = profile.get("source_profile")
+            if profile.get("credential_source") is not None or not isinstance(source, str):
+                break
+            current = source
+        for current in reversed(path):
+            memo[self.key(current)] = None  # being made: a loop back to it walks on directly
+            memo[self.key(current)] = self.walk_alone(current)
+
+    def walk_alone(self, name: str) -> _Memo:
+        walk = _Walk(self.provider, self.ctx, self.profiles, [name], [])
+        entry = _Memo()
+        try:
+            _role, entry.notes = walk.assume(name)
+        except _Stop as stop:
+            entry.stop = stop.finding
+            entry.loop = stop.finding.raises == "InfiniteLoopConfigError"
+        except Exception as e:
+            entry.exc = e
+        entry.hops, entry.visited, entry.count = tuple(walk.hops), tuple(walk.visited), walk.count
+        entry.checked = frozenset(entry.visited[1:])
+        entry.source, entry.mfa = walk.source, walk.mfa
+        return entry
+
+
+@attrs.define
+class _Memo:
+    """A source profile's walk, made on its own: what to replay into a walk through it."""
+
+    notes: str = ""
+    hops: tuple[str, ...] = ()
+    visited: tuple[str, ...] = ()
+    checked: frozenset[str] = frozenset()
+    count: int = 0
+    source: tuple[str, Finding] | None = None
+    mfa: str | None = None
+    stop: Finding | None = None
+    exc: BaseException | None = None
+    loop: bool = False
+
+
+def max_hops() -> int:
+    """How many ``role_arn`` hops botocore's recursive walk takes before RecursionError.
+
+    botocore recurses three frames per hop (``_load_creds_via_assume_role``,
+    ``_resolve_source_credentials``, ``_resolve_credentials_from_profile``) below
+    ``get_credentials()``; credchain walks without deep recursion and raises
+    the same error past the same number of hops, wherever it is called from.
+    """
+    return (sys.getrecursionlimit() - _BOTOCORE_BASE_FRAMES) // 3
+
+
+#: Frames between a script's top level and botocore's first assume-role hop.
+_BOTOCORE_BASE_FRAMES = 19
