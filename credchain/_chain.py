@@ -11,6 +11,7 @@ metadata endpoint) is reported as botocore raises it: before any provider.
 
 from __future__ import annotations
 
+import time
 from collections.abc import Iterator, Sequence
 from typing import Any
 
@@ -156,7 +157,17 @@ def _prefetch_imds(ctx: Context, settings: IMDSSettings) -> None:
     from credchain.providers.instance_metadata import InstanceMetadataProvider
 
     if not InstanceMetadataProvider.disabled(ctx):
-        InstanceMetadataProvider(settings).probe(ctx)
+        _until_dispatched(InstanceMetadataProvider(settings).probe(ctx))
+
+
+def _until_dispatched(pending: Any, limit: float = 2.0) -> None:
+    """Let the probe's thread import botocore's HTTP stack and send its first request
+    before this one competes with it for the interpreter: the probe's wait then
+    overlaps all the rest of the inspection, instead of starting after part of it."""
+    deadline = time.monotonic() + limit
+    while not pending.probe.dispatched.wait(0.002):
+        if pending.future.done() or time.monotonic() > deadline:
+            return
 
 
 def inspect_chain(
