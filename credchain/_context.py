@@ -9,6 +9,7 @@ moment, and ``~`` / ``$VAR`` expanded with the inspected environment's HOME.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import re
 import threading
@@ -55,6 +56,9 @@ class Context:
         self._futures: dict[str, Future[Any]] = {}
         self._pool: ThreadPoolExecutor | None = None
         self._lock = threading.Lock()
+        # Told when a probe starts (what it waits for); returns what to call when it ends.
+        # The command line draws a progress line with it; the library prints nothing.
+        self.on_wait: Callable[[str], Callable[[], None]] | None = None
 
     # -- paths ---------------------------------------------------------------------------
 
@@ -216,18 +220,40 @@ class Context:
 
     # -- probes ----------------------------------------------------------------------------
 
-    def probe(self, name: str, fn: Callable[[], T]) -> Future[T]:
-        """Run a network probe once per inspection, concurrently with everything else."""
+    def probe(self, name: str, fn: Callable[[], T], waits_for: str | None = None) -> Future[T]:
+        """Run a network probe once per inspection, concurrently with everything else.
+
+        ``waits_for`` says what the probe waits for, for ``on_wait``.
+        """
         with self._lock:
             if name not in self._futures:
                 if self._pool is None:
                     self._pool = ThreadPoolExecutor(max_workers=4, thread_name_prefix="credchain")
+                if self.on_wait is not None and waits_for is not None:
+                    fn = _announced(fn, self.on_wait, waits_for)
                 self._futures[name] = self._pool.submit(fn)
             return self._futures[name]
 
     def close(self) -> None:
         if self._pool is not None:
             self._pool.shutdown(wait=False)
+
+
+def _announced(
+    fn: Callable[[], T], on_wait: Callable[[str], Callable[[], None]], what: str
+) -> Callable[[], T]:
+    def run() -> T:
+        try:
+            done = on_wait(what)
+        except Exception:  # a progress display never breaks an inspection
+            return fn()
+        try:
+            return fn()
+        finally:
+            with contextlib.suppress(Exception):
+                done()
+
+    return run
 
 
 def _cached(value: Any) -> Any:

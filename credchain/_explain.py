@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any
+
+import attrs
 
 from credchain import _botocore
 from credchain._chain import build_chain, inspect_chain
 from credchain._context import Context
 from credchain._mask import mask_key, scrub, scrub_foreign
+from credchain._next_steps import next_steps
 from credchain._pluggable import Chain
 from credchain._report import ProviderResult, Report, Status
 from credchain.providers import Finding
@@ -25,6 +28,7 @@ def explain(
     timeout: float | None = None,
     chain: Chain | None = None,
     load_foreign: bool = False,
+    _progress: Callable[[str], Callable[[], None]] | None = None,
 ) -> Report:
     """Say which credentials botocore would use here, why, and what they shadow.
 
@@ -78,6 +82,7 @@ def explain(
         timeout=timeout,
         is_process_env=env is None,
     )
+    ctx.on_wait = _progress  # the command line's progress line; None prints nothing
     try:
         return _walk(ctx, chain, explicit_key)
     finally:
@@ -122,7 +127,7 @@ def _walk(ctx: Context, entries: Chain | None, explicit_key: str | None) -> Repo
             failed, decided = result, True
             raises, message = finding.raises, finding.message
         results.append(result)
-    return Report(
+    report = Report(
         providers=tuple(results),
         winner=winner,
         raises=raises,
@@ -136,6 +141,7 @@ def _walk(ctx: Context, entries: Chain | None, explicit_key: str | None) -> Repo
         run_process=ctx.run_process,
         explicit_credentials=explicit_key is not None,
     )
+    return attrs.evolve(report, next_steps=next_steps(ctx, report, chain.build_error))
 
 
 def _explicit(access_key: str) -> Finding:

@@ -86,6 +86,7 @@ class Report:
     network: bool = True
     run_process: bool = False
     explicit_credentials: bool = False
+    next_steps: tuple[str, ...] = ()  # what to do next: no credentials, a missing profile, …
 
     @property
     def shadowed(self) -> tuple[ProviderResult, ...]:
@@ -111,6 +112,7 @@ class Report:
             "network": self.network,
             "run_process": self.run_process,
             "explicit_credentials": self.explicit_credentials,
+            "next_steps": list(self.next_steps),
         }
 
     def to_json(self, indent: int | None = None) -> str:

@@ -57,7 +57,11 @@ class ContainerProvider:
             )
         from credchain._http import probe_container
 
-        future = ctx.probe(f"container {url}", lambda: probe_container(url, headers, ctx.timeout))
+        future = ctx.probe(
+            f"container {url}",
+            lambda: probe_container(url, headers, ctx.timeout),
+            waits_for=f"the container credentials endpoint {url} (up to {_bound(ctx):g} s)",
+        )
         try:
             response = future.result()
         except Exception as e:
@@ -72,6 +76,14 @@ class ContainerProvider:
             return error(
                 e, source, f"the container endpoint {url} returned unusable data.", fix=fix
             )
+
+
+def _bound(ctx: Context) -> float:
+    """The longest a probe can wait: botocore's attempts, each bounded by the timeout."""
+    from botocore.utils import ContainerMetadataFetcher
+
+    t = ctx.timeout if ctx.timeout is not None else ContainerMetadataFetcher.TIMEOUT_SECONDS
+    return float(t * ContainerMetadataFetcher.RETRY_ATTEMPTS)
 
 
 def _headers(ctx: Context) -> dict[str, str] | None:

@@ -100,6 +100,7 @@ class InstanceMetadataProvider:
             lambda: probe_imds(
                 s.base_url, timeout, s.attempts, s.v1_disabled, "credchain", proxies
             ),
+            waits_for=f"the instance metadata service at {s.base_url} (up to {timeout:g} s)",
         )
 
     def inspect(self, ctx: Context, profile: str) -> Finding:
