@@ -145,6 +145,14 @@ def list_profiles(env: Mapping[str, str] | None = None) -> ProfilesReport:
     return ProfilesReport(config_file, credentials_file, _botocore.version(), tuple(rows), warnings)
 
 
+def profile_names(env: Mapping[str, str] | None = None) -> list[str]:
+    """The profile names of the config and credentials files, in file order (parsed only)."""
+    ctx = Context(
+        dict(os.environ if env is None else env), network=False, is_process_env=env is None
+    )
+    return list(ctx.profiles())
+
+
 def _world_readable(path: str) -> str | None:
     try:
         mode = os.stat(path).st_mode
