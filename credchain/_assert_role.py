@@ -378,8 +378,8 @@ def assert_role(
 
 def _log_report(log: _Logger, report: Report | None) -> None:
     if report is not None:
-        for line in str(report).splitlines():
-            log.info("credchain: %s", line)
+        for line in str(report).splitlines():  # its first line already starts "credchain: "
+            log.info("credchain: %s", line.removeprefix("credchain: "))
 
 
 def require_role(

@@ -58,6 +58,7 @@ class ProfileRow:
     source: str | None
     problems: tuple[Problem, ...] = ()
     unchecked: tuple[str, ...] = ()  # methods not decidable offline (iam-role)
+    notes: tuple[str, ...] = ()  # worth knowing, not wrong: an MFA prompt at first use
 
     @property
     def status(self) -> str:
@@ -80,6 +81,7 @@ class ProfileRow:
             "source": self.source,
             "problems": [p.to_dict() for p in self.problems],
             "unchecked": list(self.unchecked),
+            "notes": list(self.notes),
         }
 
 
@@ -134,7 +136,12 @@ def list_profiles(env: Mapping[str, str] | None = None) -> ProfilesReport:
     config_file = ctx.expand(ctx.var("config_file"))
     credentials_file = ctx.expand(ctx.var("credentials_file"))
     names = list(ctx.profiles())  # parses both files, or raises
-    exposed = {p: m for p in (config_file, credentials_file) if (m := _world_readable(p))}
+    # Only files that hold secrets, and only regular files (a path may name a directory).
+    exposed = {
+        p: m
+        for p in dict.fromkeys((config_file, credentials_file))
+        if (m := _world_readable(p)) and _file_has_secret(ctx, p, config_file)
+    }
     rows = []
     for name in names:
         rows.append(_row(ctx, name, exposed, config_file, credentials_file))
@@ -158,7 +165,21 @@ def _world_readable(path: str) -> str | None:
         mode = os.stat(path).st_mode
     except OSError:
         return None
+    if not stat.S_ISREG(mode):
+        return None
     return f"{stat.S_IMODE(mode):04o}" if mode & stat.S_IROTH else None
+
+
+def _file_has_secret(ctx: Context, path: str, config_file: str) -> bool:
+    """Whether any section of the file holds a secret key or token."""
+    try:
+        if path == config_file:
+            sections = ctx.config_file_profiles(path)["profiles"].values()
+        else:
+            sections = ctx.ini(path).values()
+    except Exception:
+        return False
+    return any(isinstance(v, dict) and any(k in v for k in SECRET_KEYS) for v in sections)
 
 
 def walk(ctx: Context, name: str) -> tuple[list[tuple[str, Finding]], BaseException | None]:
@@ -212,6 +233,14 @@ def _row(
         if _has_secret(ctx, name, path, config_file, creds_file):
             text = f"its keys are in {path}, which every user can read (mode {mode})"
             problems.append(Problem(WORLD_READABLE, text))
+    notes = []
+    if winner is not None and winner[0] == "assume-role":
+        config = ctx.profiles().get(name, {})
+        if config.get("mfa_serial") and config.get("role_arn"):
+            notes.append(
+                "mfa_serial is set: botocore will prompt for an MFA code at first use "
+                "(a run without a terminal fails there)."
+            )
     shown = winner or failed
     return ProfileRow(
         profile=name,
@@ -223,6 +252,7 @@ def _row(
         source=clean(shown[1].source) if shown and shown[1].source else None,
         problems=tuple(problems),
         unchecked=tuple(m for m, f in findings if f.status is Status.UNKNOWN),
+        notes=tuple(notes),
     )
 
 
@@ -286,6 +316,10 @@ def _wrap(text: str, indent: str = "") -> list[str]:
     )
 
 
+def _plural(n: int, word: str) -> str:
+    return f"{n} {word}" if n == 1 else f"{n} {word}s"
+
+
 def _cut(text: str, width: int) -> str:
     return text if len(text) <= width else text[: max(width - 3, 0)] + "..."
 
@@ -334,7 +368,7 @@ def render(report: ProfilesReport, paint: Callable[[str, str], str] | None = Non
         return "  ".join([*parts, _cut(values[4], rest)]).rstrip()
 
     out = [
-        f"credchain: {len(rows)} profiles, botocore {report.botocore_version} "
+        f"credchain: {_plural(len(rows), 'profile')}, botocore {report.botocore_version} "
         "(offline: no endpoint probed, no process run)",
         *_wrap(f"config file:      {report.config_file}"),
         *_wrap(f"credentials file: {report.credentials_file}"),
@@ -352,6 +386,9 @@ def render(report: ProfilesReport, paint: Callable[[str, str], str] | None = Non
     ]
     if details:
         out += ["", "Problems:", *details]
+    notes = [line for r in rows for n in r.notes for line in _wrap(f"{r.profile}: {n}", "  ")]
+    if notes:
+        out += ["", "Notes:", *notes]
     counts = {s: sum(r.status == s for r in rows) for s in ("ok", "warn", "error", "none")}
     out += ["", ", ".join(f"{n} {s}" for s, n in counts.items())]
     unchecked = next((r.unchecked for r in rows if r.status == "none" and r.unchecked), ())

@@ -308,6 +308,7 @@ class TestCommand:
             "source",
             "problems",
             "unchecked",
+            "notes",
         ]
         loop = next(r for r in data["profiles"] if r["profile"] == "loop-a")
         assert loop["problems"][0]["kind"] == "InfiniteLoopConfigError"
