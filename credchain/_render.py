@@ -62,16 +62,15 @@ def _row(p: ProviderResult, method_w: int, status_w: int, width: int) -> list[st
     """One provider; a long source wraps under itself instead of losing its start."""
     mark = MARKS.get(p.status, "  ")
     head = f"{mark} {p.method:<{method_w}}  {p.status.value:<{status_w}}  "
-    room = max(width - len(head), 20)
-    pieces = textwrap.wrap(
-        p.source or "-",
-        room,
-        break_long_words=True,
-        break_on_hyphens=False,
-    ) or ["-"]
-    lines = [(head + pieces[0]).rstrip()]
-    lines += [" " * len(head) + piece for piece in pieces[1:]]
-    return lines
+    source = p.source or "-"
+    room = width - len(head)
+    if max(len(word) for word in source.split() or ["-"]) <= room:
+        pieces = textwrap.wrap(source, room, break_on_hyphens=False) or ["-"]
+        return [(head + pieces[0]).rstrip()] + [" " * len(head) + x for x in pieces[1:]]
+    # A narrow terminal: the source goes below its row, indented, rather than split mid-name.
+    indent = "      "
+    pieces = textwrap.wrap(source, width - len(indent), break_on_hyphens=False)
+    return [head.rstrip()] + [indent + piece for piece in pieces]
 
 
 def _wrap(text: str, width: int, indent: str = "   ") -> list[str]:
