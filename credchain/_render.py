@@ -44,6 +44,8 @@ WORDS: Mapping[str, Mapping[str, str]] = {
     },
 }
 _PATTERNS: dict[int, re.Pattern[str]] = {}
+_KEEP = re.compile(r"\bline \d+|\[[^\]\n]{1,60}\]|\(role [^)\n]{1,60}\)")
+_NBSP = "\x00"
 
 
 def speak(text: str, words: Mapping[str, str] | None) -> str:
@@ -62,15 +64,46 @@ def _row(p: ProviderResult, method_w: int, status_w: int, width: int) -> list[st
     """One provider; a long source wraps under itself instead of losing its start."""
     mark = MARKS.get(p.status, "  ")
     head = f"{mark} {p.method:<{method_w}}  {p.status.value:<{status_w}}  "
-    source = p.source or "-"
+    # "line 2" and "[profile dev]" stay whole: their spaces are not break points.
+    source = _KEEP.sub(lambda m: m.group(0).replace(" ", _NBSP), p.source or "-")
     room = width - len(head)
-    if max(len(word) for word in source.split() or ["-"]) <= room:
-        pieces = textwrap.wrap(source, room, break_on_hyphens=False) or ["-"]
-        return [(head + pieces[0]).rstrip()] + [" " * len(head) + x for x in pieces[1:]]
-    # A narrow terminal: the source goes below its row, indented, rather than split mid-name.
-    indent = "      "
-    pieces = textwrap.wrap(source, width - len(indent), break_on_hyphens=False)
-    return [head.rstrip()] + [indent + piece for piece in pieces]
+    pieces = _fill(source, room)
+    if pieces is not None:
+        lines = [(head + pieces[0]).rstrip()] + [" " * len(head) + x for x in pieces[1:]]
+    else:  # a narrow terminal: the source goes below its row rather than split mid-name
+        indent = "      "
+        pieces = _fill(source, width - len(indent), force=True) or [source]
+        lines = [head.rstrip()] + [indent + piece for piece in pieces]
+    return [line.replace(_NBSP, " ") for line in lines]
+
+
+def _fill(text: str, room: int, force: bool = False) -> list[str] | None:
+    """Lines of at most ``room``, broken at spaces, and after a ``/`` in a long path.
+
+    None when a word that is not a path does not fit (unless ``force``: then it is cut).
+    """
+    tokens: list[str] = []
+    for word in re.findall(r"\S+\s*", text):
+        if len(word.rstrip()) <= room:
+            tokens.append(word)
+        elif "/" in word:
+            tokens += re.findall(r"[^/]*/|[^/]+", word)
+        else:
+            tokens.append(word)
+    lines: list[str] = []
+    line = ""
+    for token in tokens:
+        if line and len(line + token.rstrip()) > room:
+            lines.append(line.rstrip())
+            line = ""
+        while len(token.rstrip()) > room:
+            if not force:
+                return None
+            lines.append(token[:room])
+            token = token[room:]
+        line += token
+    lines.append(line.rstrip())
+    return [x for x in lines if x] or ["-"]
 
 
 def _wrap(text: str, width: int, indent: str = "   ") -> list[str]:

@@ -106,6 +106,27 @@ class TestWidth:
         assert "AWS_CONTAINER_CREDENTIALS_RELATIVE_URI," in joined
         assert "AWS_CONTAINER_CREDENTIALS_FULL_URI" in joined
 
+    def test_long_path_breaks_after_a_slash(self, keys: Sandbox) -> None:
+        """A path longer than the column continues on the next line, cut after a `/`."""
+        import credchain
+        from credchain._render import render_report
+
+        deep = keys.root / ("d" * 40) / ("e" * 40)
+        deep.mkdir(parents=True)
+        path = deep / "credentials"
+        path.write_text(keys.credentials_file.read_text())
+        keys.set_env(AWS_SHARED_CREDENTIALS_FILE=str(path))
+        report = credchain.explain(env=keys.env, network=False)
+        lines = table(render_report(report, width=100))
+        start = next(i for i, line in enumerate(lines) if "shared-credentials-file" in line)
+        column = lines[0].index("source")
+        rest = lines[start + 1 :]
+        more = next((i for i, line in enumerate(rest) if line[:column].strip()), len(rest))
+        pieces = [line[column:] for line in [lines[start], *rest[:more]]]
+        assert all(len(line) <= 100 for line in lines)
+        assert pieces[0].endswith("/")
+        assert "".join(pieces).startswith(f"{path} [default],")
+
     def test_wide_terminal_uses_its_width(self, sandbox: Sandbox) -> None:
         """On a 160-column terminal the long source fits on its row."""
         run = run_on_pty(cli_env(sandbox.env), "explain", "--no-network", columns=160)
