@@ -125,7 +125,8 @@ class TestWidth:
         pieces = [line[column:] for line in [lines[start], *rest[:more]]]
         assert all(len(line) <= 100 for line in lines)
         assert pieces[0].endswith("/")
-        assert "".join(pieces).startswith(f"{path} [default],")
+        assert "".join(pieces).startswith(f"{path}")  # whole, in order, nothing cut
+        assert pieces[-1].strip() == "[default], line 2"
 
     def test_wide_terminal_uses_its_width(self, sandbox: Sandbox) -> None:
         """On a 160-column terminal the long source fits on its row."""
