@@ -63,19 +63,8 @@ def _undecided(report: Report) -> bool:
 
 
 def _no_credentials(report: Report) -> tuple[str, ...]:
-    imds = report.get("iam-role")
-    container = report.get("container-role")
-    here = _where(imds)
-    steps = [LAPTOP, EC2, CONTAINER]
-    if here:
-        steps.append(here)
-    if container is not None and container.status is Status.NOT_FOUND and here:
-        steps.append(
-            "No container credentials endpoint is set (AWS_CONTAINER_CREDENTIALS_RELATIVE_URI, "
-            "AWS_CONTAINER_CREDENTIALS_FULL_URI): ECS and EKS Pod Identity set one when the "
-            "task or pod has a role."
-        )
-    return tuple(steps)
+    here = _where(report.get("iam-role"))
+    return (LAPTOP, EC2, CONTAINER, *([here] if here else []))
 
 
 def _where(imds: Any) -> str | None:

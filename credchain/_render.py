@@ -46,6 +46,7 @@ WORDS: Mapping[str, Mapping[str, str]] = {
 _PATTERNS: dict[int, re.Pattern[str]] = {}
 _KEEP = re.compile(r"\bline \d+|\[[^\]\n]{1,60}\]|\(role [^)\n]{1,60}\)")
 _NBSP = "\x00"
+_COMMAND = re.compile(r"`[^`\n]{1,50}`")
 
 
 def speak(text: str, words: Mapping[str, str] | None) -> str:
@@ -107,7 +108,9 @@ def _fill(text: str, room: int, force: bool = False) -> list[str] | None:
 
 
 def _wrap(text: str, width: int, indent: str = "   ") -> list[str]:
-    return textwrap.wrap(
+    # A short `command` stays on one line, to be copied whole.
+    text = _COMMAND.sub(lambda m: m.group(0).replace(" ", _NBSP), text)
+    lines = textwrap.wrap(
         text,
         width,
         initial_indent=indent,
@@ -115,6 +118,7 @@ def _wrap(text: str, width: int, indent: str = "   ") -> list[str]:
         break_long_words=False,
         break_on_hyphens=False,
     )
+    return [line.replace(_NBSP, " ") for line in lines]
 
 
 def _who(p: ProviderResult) -> str:
