@@ -91,7 +91,8 @@ def main() -> None:
             "accessToken": "EXAMPLE-TOKEN",
             "expiresAt": expired.strftime("%Y-%m-%dT%H:%M:%SZ"),
         }
-        (cache / (hashlib.sha1(b"corp").hexdigest() + ".json")).write_text(json.dumps(token))
+        name = hashlib.sha1(b"corp").hexdigest()  # noqa: S324 - botocore's cache key
+        (cache / f"{name}.json").write_text(json.dumps(token))
         print(run(home, url, "explain", AWS_PROFILE="admin"))
     finally:
         silent.close()
