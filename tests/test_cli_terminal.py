@@ -182,6 +182,16 @@ class TestProgress:
         assert "waiting" not in run.stdout
         assert "did not answer" in run.stdout
 
+    def test_container_endpoint(self, sandbox: Sandbox) -> None:
+        """A silent container endpoint: the note names it and botocore's attempts' bound."""
+        with silent_server() as url:
+            env = cli_env(sandbox.env, AWS_CONTAINER_CREDENTIALS_FULL_URI=url)
+            run = run_on_pty(env, "explain", "--timeout", "0.5", stdout_tty=False, stderr_tty=True)
+        note = f"credchain: waiting for the container credentials endpoint {url} (up to 1.5 s)..."
+        assert note in run.terminal
+        assert run.terminal.endswith("\r\x1b[K")
+        assert "XX container-role" in run.stdout
+
     def test_not_on_a_pipe(self, sandbox: Sandbox) -> None:
         """stderr not a terminal: no progress line at all."""
         with silent_server() as url:
@@ -219,6 +229,18 @@ class TestProgress:
         assert report.get("iam-role") is not None
         out, err = capfd.readouterr()
         assert out == "" and err == ""
+
+
+def test_vocabulary_replaces_whole_phrases_only() -> None:
+    """speak() swaps the API's phrases for the options, and leaves look-alikes alone."""
+    from credchain._render import WORDS, speak
+
+    words = WORDS["explain"]
+    assert speak("not asked (network=False).", words) == "not asked (--no-network)."
+    assert speak("my_network=False stays", words) == "my_network=False stays"
+    assert speak("run with verify=True", words) == "run with --verify"
+    assert speak("run with verify=True", WORDS["assert-role"]) == "run without --no-verify"
+    assert speak("network=False", WORDS["python"]) == "network=False"
 
 
 class TestCompletion:
