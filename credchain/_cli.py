@@ -81,22 +81,30 @@ def _paint_report(text: str, paint: Callable[[str, str], str]) -> str:
 
 
 def terminal_width(stream: TextIO) -> int:
-    """The terminal's width (``COLUMNS`` first, as ``shutil``), or 100 when not a terminal."""
-    import shutil
+    """The width of the terminal ``stream`` writes to, or 100 when it is not a terminal.
 
+    ``COLUMNS`` wins over the terminal's own size, as in ``shutil.get_terminal_size``.
+    """
     from credchain._render import WIDTH
 
-    isatty = getattr(stream, "isatty", None)
-    if not (isatty and isatty()):
+    if not _isatty(stream):
         return WIDTH
-    return shutil.get_terminal_size((WIDTH, 24)).columns
+    with contextlib.suppress(ValueError):
+        columns = int(os.environ.get("COLUMNS", ""))
+        if columns > 0:
+            return columns
+    try:
+        return os.get_terminal_size(stream.fileno()).columns or WIDTH
+    except (AttributeError, ValueError, OSError):
+        return WIDTH
 
 
 class ProgressLine:
     """A one-line note on a terminal's stderr while a probe waits longer than ``delay``.
 
-    ``on_wait`` is the hook ``explain(_progress=...)`` calls as each probe starts; the
-    note is drawn only once the probe has run ``delay`` seconds, and erased when it ends.
+    ``on_wait`` is the hook ``explain(_progress=...)`` calls as each probe starts; a
+    probe's note is drawn once it has run ``delay`` seconds, and erased when it ends
+    (or replaced by the note of another probe still waiting).
     """
 
     def __init__(self, stream: TextIO, delay: float = 0.3) -> None:
@@ -105,7 +113,8 @@ class ProgressLine:
         self.stream = stream
         self.delay = delay
         self._lock = threading.Lock()
-        self._waiting: dict[int, str] = {}  # started probes, in order
+        self._waiting: dict[int, str] = {}  # running probes, in start order
+        self._due: set[int] = set()  # those that have run longer than the delay
         self._timers: list[Any] = []
         self._shown = False
         self._closed = False
@@ -117,35 +126,41 @@ class ProgressLine:
         with self._lock:
             key, self._next = self._next, self._next + 1
             self._waiting[key] = what
-            timer = threading.Timer(self.delay, self._draw)
+            timer = threading.Timer(self.delay, self._overdue, (key,))
             timer.daemon = True
             self._timers.append(timer)
         timer.start()
 
         def done() -> None:
             with self._lock:
-                self._waiting.pop(key, None)
                 timer.cancel()
-            self._draw()
+                self._waiting.pop(key, None)
+                self._due.discard(key)
+                self._redraw()
 
         return done
 
-    def _draw(self) -> None:
+    def _overdue(self, key: int) -> None:
         with self._lock:
-            if self._closed:
-                return
-            if not self._waiting:
-                if self._shown:
-                    self._write("\r\033[K")
-                    self._shown = False
-                return
-            what = next(iter(self._waiting.values()))
-            width = terminal_width(self.stream) - 1
-            text = f"credchain: waiting for {what}..."
-            if len(text) > width:
-                text = text[: max(width - 3, 0)] + "..."
-            self._write("\r\033[K" + text)
-            self._shown = True
+            if key in self._waiting:
+                self._due.add(key)
+                self._redraw()
+
+    def _redraw(self) -> None:  # with the lock held
+        if self._closed:
+            return
+        due = [what for key, what in self._waiting.items() if key in self._due]
+        if not due:
+            if self._shown:
+                self._write("\r\033[K")
+                self._shown = False
+            return
+        width = terminal_width(self.stream) - 1
+        text = f"credchain: waiting for {due[0]}..."
+        if len(text) > width:
+            text = text[: max(width - 3, 0)] + "..."
+        self._write("\r\033[K" + text)
+        self._shown = True
 
     def _write(self, text: str) -> None:
         with contextlib.suppress(OSError, ValueError):

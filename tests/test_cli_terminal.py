@@ -3,6 +3,7 @@ and shell completion, run as ``python -m credchain`` through pipes and a pseudo-
 
 from __future__ import annotations
 
+import io
 import json
 import re
 import shutil
@@ -300,3 +301,40 @@ show credchain completion b
         """An unknown shell is a usage error, exit 2."""
         result = run_cli(cli_env(sandbox.env), "completion", "tcsh")
         assert result.returncode == 2
+
+
+class TestProgressLine:
+    class Terminal(io.StringIO):
+        def isatty(self) -> bool:
+            return True
+
+    def test_only_overdue_probes_are_shown(self) -> None:
+        """A probe ending early draws nothing; another one's note appears only once due."""
+        from credchain._cli import ProgressLine
+
+        tty = self.Terminal()
+        line = ProgressLine(tty, delay=3600)  # timers never fire: the test decides
+        fast = line.on_wait("fast")
+        slow = line.on_wait("slow")
+        fast()
+        assert tty.getvalue() == ""
+        line._overdue(1)
+        assert tty.getvalue() == "\r\x1b[Kcredchain: waiting for slow..."
+        slow()
+        assert tty.getvalue().endswith("\r\x1b[K")
+        line.close()
+
+    def test_close_erases_and_silences(self) -> None:
+        """close() erases a note still shown, and a probe ending later draws nothing."""
+        from credchain._cli import ProgressLine
+
+        tty = self.Terminal()
+        line = ProgressLine(tty, delay=3600)
+        done = line.on_wait("endpoint")
+        line._overdue(0)
+        line.close()
+        shown = tty.getvalue()
+        assert shown.endswith("\r\x1b[K")
+        line._overdue(0)
+        done()
+        assert tty.getvalue() == shown
