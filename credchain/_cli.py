@@ -287,7 +287,8 @@ def _profiles(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     if args.json:
         out.write(report.to_json() + "\n")
     else:
-        out.write(render(report, painter(use_color(out, args.no_color))) + "\n")
+        paint = painter(use_color(out, args.no_color))
+        out.write(render(report, paint, width=max(terminal_width(out), 60)) + "\n")
     if args.strict and any(row.problems or row.status != "ok" for row in report.rows):
         return FAIL
     return OK

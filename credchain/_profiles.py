@@ -304,12 +304,13 @@ def _cleaner(ctx: Context, name: str) -> Callable[[str], str]:
 # -- rendering ---------------------------------------------------------------------------
 
 
-def _wrap(text: str, indent: str = "") -> list[str]:
-    if len(text) + len(indent) <= WIDTH:  # textwrap is slow, and most lines fit
+def _wrap(text: str, indent: str = "", width: int = WIDTH) -> list[str]:
+    width = min(width, WIDTH)  # sentences stay readable on a wide terminal
+    if len(text) + len(indent) <= width:  # textwrap is slow, and most lines fit
         return [indent + text]
     return textwrap.wrap(
         text,
-        WIDTH,
+        width,
         initial_indent=indent,
         subsequent_indent=indent + "    ",
         break_on_hyphens=False,
@@ -344,8 +345,12 @@ def _kinds(row: ProfileRow) -> str:
     return ", ".join(kinds) or "-"
 
 
-def render(report: ProfilesReport, paint: Callable[[str, str], str] | None = None) -> str:
-    """The rows as a table at most 100 columns wide, then each profile's problems in full.
+def render(
+    report: ProfilesReport,
+    paint: Callable[[str, str], str] | None = None,
+    width: int = WIDTH,
+) -> str:
+    """The rows as a table at most ``width`` columns wide, then each profile's problems in full.
 
     ``paint(status, text)`` may colour a status word; ``text`` is already padded.
     """
@@ -357,9 +362,9 @@ def render(report: ProfilesReport, paint: Callable[[str, str], str] | None = Non
     # (they are in full below the table).
     widths = [max([len(header[i])] + [len(c[i]) for c in cells]) for i in range(4)]
     for column in (3, 0):
-        while sum(widths) + 2 * len(widths) > WIDTH - 16 and widths[column] > 16:
+        while sum(widths) + 2 * len(widths) > width - 16 and widths[column] > 16:
             widths[column] -= 1
-    rest = WIDTH - sum(widths) - 2 * len(widths)
+    rest = width - sum(widths) - 2 * len(widths)
 
     def line(values: tuple[str, ...], status: str | None = None) -> str:
         parts = [_cut(values[i], w).ljust(w) for i, w in enumerate(widths)]
@@ -370,11 +375,11 @@ def render(report: ProfilesReport, paint: Callable[[str, str], str] | None = Non
     out = [
         f"credchain: {_plural(len(rows), 'profile')}, botocore {report.botocore_version} "
         "(offline: no endpoint probed, no process run)",
-        *_wrap(f"config file:      {report.config_file}"),
-        *_wrap(f"credentials file: {report.credentials_file}"),
+        *_wrap(f"config file:      {report.config_file}", width=width),
+        *_wrap(f"credentials file: {report.credentials_file}", width=width),
     ]
     for warning in report.warnings:
-        out += _wrap(f"warning: {warning}")
+        out += _wrap(f"warning: {warning}", width=width)
     out += ["", line(header)]
     out += [line(c, c[1]) for c in cells]
     details = [
@@ -382,11 +387,13 @@ def render(report: ProfilesReport, paint: Callable[[str, str], str] | None = Non
         for r in rows
         for p in r.problems
         if p.kind != WORLD_READABLE  # the warning above says it once
-        for line in _wrap(f"{r.profile}: {p.message}", "  ")
+        for line in _wrap(f"{r.profile}: {p.message}", "  ", width)
     ]
     if details:
         out += ["", "Problems:", *details]
-    notes = [line for r in rows for n in r.notes for line in _wrap(f"{r.profile}: {n}", "  ")]
+    notes = [
+        line for r in rows for n in r.notes for line in _wrap(f"{r.profile}: {n}", "  ", width)
+    ]
     if notes:
         out += ["", "Notes:", *notes]
     counts = {s: sum(r.status == s for r in rows) for s in ("ok", "warn", "error", "none")}

@@ -150,6 +150,26 @@ class TestWidth:
         assert row.endswith(LONG_SOURCE)
 
 
+class TestProfilesWidth:
+    def write(self, sandbox: Sandbox) -> None:
+        long = "a-profile-name-long-enough-to-push-the-problems-column-off-a-narrow-table"
+        sandbox.write_credentials(long, aws_access_key_id="AKIAIOSFODNN7EXAMPLE")
+
+    def test_wide_terminal_shows_the_problem_whole(self, sandbox: Sandbox) -> None:
+        """On a 200-column terminal the problems column is not cut."""
+        self.write(sandbox)
+        run = run_on_pty(cli_env(sandbox.env), "profiles", columns=200)
+        row = next(x for x in ANSI.sub("", run.terminal).splitlines() if "error" in x)
+        assert row.rstrip().endswith("PartialCredentialsError")
+
+    def test_pipe_stays_100_columns(self, sandbox: Sandbox) -> None:
+        """Not a terminal: at most 100 columns, the cut cell marked with ..."""
+        self.write(sandbox)
+        result = run_cli(cli_env(sandbox.env, COLUMNS="200"), "profiles")
+        assert max(len(x) for x in result.stdout.splitlines()) <= 100
+        assert "..." in result.stdout
+
+
 class TestColour:
     def test_terminal_gets_colour_pipe_does_not(self, keys: Sandbox) -> None:
         """Status words are coloured on a terminal only."""
