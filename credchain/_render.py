@@ -188,7 +188,10 @@ def render_report(
             if report.error.fix:
                 lines += say(f"fix: {report.error.fix}")
         message = report.message
-        if message and not (report.error is not None and message in report.error.reason):
+        said = report.error.reason if report.error is not None else ""
+        # Not when the reason already says it: then it is credchain's text (a withheld
+        # stderr, for one) after botocore's prefix, not botocore's own words.
+        if message and message not in said and message.split(": ", 1)[-1] not in said:
             if _is_botocores(report.raises):
                 lines += _wrap(f"botocore says: {message}", prose)
             else:

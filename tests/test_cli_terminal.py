@@ -95,6 +95,20 @@ class TestWords:
         result = run_cli(cli_env(sandbox.env), "explain", "--no-network")
         assert "botocore says: The config profile (nope) could not be found" in result.stdout
 
+    def test_botocore_says_never_prefixes_credchain_text(
+        self, sandbox: Sandbox, tmp_path: Path
+    ) -> None:
+        """A failing process: its withheld stderr is credchain's words, not quoted as botocore's."""
+        script = tmp_path / "creds.sh"
+        script.write_text("#!/bin/sh\necho 'SECRET-NEVER-PRINTED-01' >&2\nexit 3\n")
+        script.chmod(0o755)
+        sandbox.write_config("default", credential_process=str(script))
+        result = run_cli(cli_env(sandbox.env), "explain", "--run-process", "--no-network")
+        assert result.returncode == 1
+        assert "stderr withheld" in result.stdout
+        assert "botocore says" not in result.stdout
+        assert SECRET not in result.stdout
+
 
 class TestWidth:
     def test_pipe_keeps_100_columns(self, sandbox: Sandbox) -> None:
