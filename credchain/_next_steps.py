@@ -102,13 +102,7 @@ def _where(imds: Any) -> str | None:
 
 def _missing_profile(ctx: Context, report: Report) -> tuple[str, ...]:
     name = report.profile
-    files = " or ".join(
-        ctx.expand(str(ctx.env.get(var) or default))
-        for var, default in (
-            ("AWS_CONFIG_FILE", "~/.aws/config"),
-            ("AWS_SHARED_CREDENTIALS_FILE", "~/.aws/credentials"),
-        )
-    )
+    files = " or ".join(ctx.expand(str(ctx.var(v))) for v in ("config_file", "credentials_file"))
     existing = sorted(ctx.profiles())
     steps = [f"There is no profile {name!r} in {files}."]
     if existing:
