@@ -10,6 +10,7 @@ moment, and ``~`` / ``$VAR`` expanded with the inspected environment's HOME.
 from __future__ import annotations
 
 import contextlib
+import datetime
 import os
 import re
 import threading
@@ -36,6 +37,7 @@ class Context:
         run_process: bool = False,
         timeout: float | None = None,
         is_process_env: bool = False,
+        clock: Callable[[], datetime.datetime] | None = None,
     ) -> None:
         self.env = env
         self.instance_vars = dict(instance_vars or {})
@@ -59,6 +61,16 @@ class Context:
         # Told when a probe starts (what it waits for); returns what to call when it ends.
         # The command line draws a progress line with it; the library prints nothing.
         self.on_wait: Callable[[str], Callable[[], None]] | None = None
+        self._clock = clock
+        self._now: datetime.datetime | None = None
+
+    def now(self) -> datetime.datetime:
+        """The inspection's aware "now" (read once from the clock), to judge expiries by."""
+        if self._now is None:
+            from credchain._expiry import system_clock
+
+            self._now = (self._clock or system_clock)()
+        return self._now
 
     # -- paths ---------------------------------------------------------------------------
 

@@ -59,6 +59,8 @@ class ProfileRow:
     problems: tuple[Problem, ...] = ()
     unchecked: tuple[str, ...] = ()  # methods not decidable offline (iam-role)
     notes: tuple[str, ...] = ()  # worth knowing, not wrong: an MFA prompt at first use
+    role_name: str | None = None  # where the ARN is not known (SSO: AWSReservedSSO_<set>_*)
+    account: str | None = None
 
     @property
     def status(self) -> str:
@@ -70,7 +72,7 @@ class ProfileRow:
         return "warn" if self.problems else "ok"
 
     def to_dict(self) -> dict[str, Any]:
-        return {
+        d = {
             "profile": self.profile,
             "status": self.status,
             "winner": self.winner,
@@ -83,6 +85,9 @@ class ProfileRow:
             "unchecked": list(self.unchecked),
             "notes": list(self.notes),
         }
+        if self.role_name is not None:  # SSO: the role's name pattern and account
+            d.update(role_name=self.role_name, account=self.account)
+        return d
 
 
 @attrs.frozen
@@ -253,6 +258,8 @@ def _row(
         problems=tuple(problems),
         unchecked=tuple(m for m, f in findings if f.status is Status.UNKNOWN),
         notes=tuple(notes),
+        role_name=shown[1].role_name if shown else None,
+        account=shown[1].account if shown else None,
     )
 
 
@@ -331,6 +338,8 @@ def _role(row: ProfileRow) -> str:
         name = arn.rsplit("/", 1)[-1] if "/" in arn else arn
         account = arn.split(":")[4] if arn.startswith("arn:") and arn.count(":") >= 5 else ""
         return f"{name} ({account})" if account else name
+    if row.role_name:
+        return f"{row.role_name} ({row.account})" if row.account else row.role_name
     return row.access_key or "-"
 
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 import textwrap
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 
 from credchain._report import ProviderResult, Report, Status
 
@@ -126,9 +126,45 @@ def _who(p: ProviderResult) -> str:
     if p.role_arn:
         role = p.role_arn[len("role/") :] if p.role_arn.startswith("role/") else p.role_arn
         what += f" (role {role})"
+    elif p.role_name:
+        what += f" (role {p.role_name}" + (f" in account {p.account})" if p.account else ")")
     elif p.access_key:
         what += f" (key {p.access_key})"
     return what
+
+
+def _state(p: ProviderResult, report: Report) -> str:
+    """`` (expires in 42 min) — but its SSO token expired 3 h ago: the first call fails``."""
+    text = ""
+    if p.expires_at is not None and report.checked_at is not None:
+        from credchain._expiry import relative
+
+        said = p.usable_reason or ""
+        if " ago" not in said and "expires in" not in said:
+            text = f", {relative(p.expires_at, report.checked_at)}"
+    if p.usable is False:
+        text += f" — but {p.usable_reason or 'its credentials will fail'}"
+    elif p.usable is None and p.usable_reason:
+        text += f" — {p.usable_reason}"
+    return text
+
+
+def _undetermined(report: Report, u: ProviderResult, say: Callable[..., list[str]]) -> list[str]:
+    from credchain._explain import hint
+
+    lines = say(
+        f"botocore's answer depends on {u.method}, which credchain cannot inspect: "
+        "botocore asks it first.",
+        "",
+    )
+    lines += say(f"why:  {u.reason}")
+    after = next((p for p in report.providers if p.status is Status.FOUND), None)
+    if after is not None:
+        lines += say(f"If {u.method} supplies nothing, botocore will use {_who(after)}.")
+    else:
+        lines += say(f"If {u.method} supplies nothing, botocore finds no credentials.")
+    lines += say(hint(u))
+    return lines
 
 
 def _is_botocores(name: str) -> bool:
@@ -168,13 +204,17 @@ def render_report(
     for p in report.providers:
         lines += _row(p, method_w, status_w, width)
     lines.append("")
-    if report.winner is not None:
+    if report.undetermined is not None:
+        lines += _undetermined(report, report.undetermined, say)
+    elif report.winner is not None:
         w = report.winner
-        lines += say(f"botocore will use {_who(w)}.", "")
+        lines += say(f"botocore will use {_who(w)}{_state(w, report)}.", "")
         if w.source:
             lines += say(f"from: {w.source}")
         lines += say(f"why:  {w.reason}")
-        if w.fix and not report.shadowed:
+        if w.usable is False and w.fix:
+            lines += say(f"fix:  {w.fix}.")
+        elif w.fix and not report.shadowed:
             lines += say(f"to stop using it: {w.fix}.")
     elif report.raises is not None:
         where = (
@@ -207,9 +247,9 @@ def render_report(
         names = ", ".join(_who(p) for p in shadowed)
         lines += say(f"It shadows: {names}.", "")
         stopper = report.winner or report.error
-        if stopper is not None and stopper.fix:
+        if stopper is not None and (stopper.stop or stopper.fix):
             target = shadowed[-1] if any(p.method == "iam-role" for p in shadowed) else shadowed[0]
-            lines += say(f"To let {_who(target)} take over: {stopper.fix}.")
+            lines += say(f"To let {_who(target)} take over: {stopper.stop or stopper.fix}.")
     if report.next_steps:
         lines.append("")
         lines.append("Next steps:")
