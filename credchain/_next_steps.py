@@ -18,9 +18,7 @@ from __future__ import annotations
 import ast
 import configparser
 import difflib
-import os
 import re
-import stat
 from typing import Any
 
 from credchain._context import Context
@@ -156,14 +154,11 @@ def _parse_error(
 
 def _locate(path: str) -> tuple[int, str | None, str] | None:
     """Re-parse ``path`` with configparser for the line botocore's message leaves out."""
-    try:
-        if not stat.S_ISREG(os.stat(path).st_mode):
-            return None
-        with open(path, "rb") as f:
-            data = f.read(MAX_READ + 1)
-    except OSError:
-        return None
-    if len(data) > MAX_READ:
+    from credchain._io.files import Refused, read_regular
+
+    try:  # a regular file, read with a cap, as every read of credchain
+        data = read_regular(path, what="the config file", cap=MAX_READ)
+    except (Refused, OSError):
         return None
     try:
         text = data.decode("utf-8")  # configparser reads with the locale's encoding: UTF-8 here

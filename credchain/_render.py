@@ -11,8 +11,12 @@ from __future__ import annotations
 import re
 import textwrap
 from collections.abc import Callable, Mapping
+from typing import TYPE_CHECKING
 
-from credchain._report import ProviderResult, Report, Status
+from credchain._status import Status
+
+if TYPE_CHECKING:  # only for annotations: _report imports this module to render itself
+    from credchain._report import ProviderResult, Report
 
 WIDTH = 100  # str(report), and the command line when its output is not a terminal
 MIN_WIDTH = 40
@@ -236,6 +240,8 @@ def render_report(
                 lines += _wrap(f"botocore says: {message}", prose)
             else:
                 lines += _wrap(f"the exception: {report.raises}: {message}", prose)
+    elif report.providers and all(p.status is Status.UNKNOWN for p in report.providers):
+        lines += say("credchain cannot tell what botocore will do (see the warning above).", "")
     else:
         lines += say("botocore will find no credentials: get_credentials() returns None.", "")
         unknown = [p.method for p in report.providers if p.status is Status.UNKNOWN]

@@ -3,28 +3,15 @@
 from __future__ import annotations
 
 import datetime
-import enum
 import json
 from typing import Any
 
 import attrs
 
+from credchain._render import render_report
+from credchain._status import Status
 
-class Status(str, enum.Enum):
-    """What one provider of the chain contributes.
-
-    .. versionadded:: 0.1.0
-    """
-
-    FOUND = "found"
-    SHADOWED = "shadowed"
-    NOT_FOUND = "not-found"
-    ERROR = "error"
-    DISABLED = "disabled"
-    UNKNOWN = "unknown"
-
-    def __str__(self) -> str:
-        return self.value
+__all__ = ["ProviderResult", "Report", "Status"]
 
 
 @attrs.frozen
@@ -159,8 +146,6 @@ class Report:
         return json.dumps(self.to_dict(), indent=indent)
 
     def __str__(self) -> str:
-        from credchain._render import render_report
-
         return render_report(self)
 
 
