@@ -4,9 +4,13 @@ from __future__ import annotations
 
 import enum
 import json
-from typing import Any
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any
 
 import attrs
+
+if TYPE_CHECKING:
+    from credchain._settings import Endpoint, Setting
 
 
 class Status(str, enum.Enum):
@@ -86,6 +90,36 @@ class Report:
     network: bool = True
     run_process: bool = False
     explicit_credentials: bool = False
+    #: Every botocore session variable: the value botocore would use and its source.
+    settings: Mapping[str, Setting] = attrs.field(factory=dict, hash=False)
+    # The inspection's context, kept for endpoints(): never shown, compared or pickled.
+    _context: Any = attrs.field(default=None, repr=False, eq=False, hash=False, alias="context")
+    _endpoints: dict[str, Endpoint] = attrs.field(
+        factory=dict, init=False, repr=False, eq=False, hash=False
+    )
+
+    @property
+    def region(self) -> str | None:
+        """The region botocore would use (``settings["region"].value``), or None.
+
+        .. versionadded:: 0.2.0
+        """
+        setting = self.settings.get("region")
+        return None if setting is None or setting.value is None else str(setting.value)
+
+    def endpoints(self) -> Mapping[str, Endpoint]:
+        """The STS endpoint (and SSO's, for an SSO profile) a botocore client would use.
+
+        Computed on the first call, from clients built for the inspected
+        environment and files: no credentials loaded, no connection opened.
+
+        .. versionadded:: 0.2.0
+        """
+        if not self._endpoints and self._context is not None:
+            from credchain._settings import endpoints_of
+
+            self._endpoints.update(endpoints_of(self._context))
+        return dict(self._endpoints)
 
     @property
     def shadowed(self) -> tuple[ProviderResult, ...]:
@@ -111,6 +145,8 @@ class Report:
             "network": self.network,
             "run_process": self.run_process,
             "explicit_credentials": self.explicit_credentials,
+            "region": self.region,
+            "settings": {name: s.to_dict() for name, s in self.settings.items()},
         }
 
     def to_json(self, indent: int | None = None) -> str:
