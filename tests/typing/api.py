@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 
 import credchain
-from credchain import Chain, ProviderResult, Report, Status
+from credchain import Chain, Endpoint, ProviderResult, Report, Setting, Status
 from credchain.providers import Context, Finding
 
 
@@ -42,3 +42,22 @@ def startup_check() -> str:
     identity = credchain.assert_role("Worker", account="123456789012", verify=False)
     who = f"{identity.arn} {identity.account} {identity.role_name}"
     return f"{who} {identity.provider} {identity.verified}"
+
+
+def region_and_settings() -> str:
+    report = credchain.explain(network=False)
+    region: str | None = report.region
+    setting: Setting = report.settings["region"]
+    where: str = setting.source
+    names: tuple[str | None, str | None] = (setting.env_var, setting.config_key)
+    value: object = setting.value
+    sts: Endpoint = report.endpoints()["sts"]
+    url: str | None = sts.url
+    data = report.to_dict()
+    assert data["region"] == region and "settings" in data
+    return f"{region} {where} {names} {value!r} {url}"
+
+
+def region_check() -> str | None:
+    identity = credchain.assert_role("Worker", verify=False, region="eu-west-1")
+    return identity.provider
