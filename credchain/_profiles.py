@@ -59,6 +59,8 @@ class ProfileRow:
     source: str | None
     problems: tuple[Problem, ...] = ()
     unchecked: tuple[str, ...] = ()  # methods not decidable offline (iam-role)
+    role_name: str | None = None  # where the ARN is not known (SSO: AWSReservedSSO_<set>_*)
+    account: str | None = None
     region: str | None = None  # what Session(profile=name).get_config_variable("region") returns
     region_source: str | None = None
 
@@ -72,7 +74,7 @@ class ProfileRow:
         return "warn" if self.problems else "ok"
 
     def to_dict(self) -> dict[str, Any]:
-        return {
+        d = {
             "profile": self.profile,
             "status": self.status,
             "winner": self.winner,
@@ -86,6 +88,9 @@ class ProfileRow:
             "region": self.region,
             "region_source": self.region_source,
         }
+        if self.role_name is not None:  # SSO: the role's name pattern and account
+            d.update(role_name=self.role_name, account=self.account)
+        return d
 
 
 @attrs.frozen
@@ -221,6 +226,8 @@ def _row(
         source=clean(shown[1].source) if shown and shown[1].source else None,
         problems=tuple(problems),
         unchecked=tuple(m for m, f in findings if f.status is Status.UNKNOWN),
+        role_name=shown[1].role_name if shown else None,
+        account=shown[1].account if shown else None,
         region=None if region.value is None else str(region.value),
         region_source=region.source,
     )
@@ -296,6 +303,8 @@ def _role(row: ProfileRow) -> str:
         name = arn.rsplit("/", 1)[-1] if "/" in arn else arn
         account = arn.split(":")[4] if arn.startswith("arn:") and arn.count(":") >= 5 else ""
         return f"{name} ({account})" if account else name
+    if row.role_name:
+        return f"{row.role_name} ({row.account})" if row.account else row.role_name
     return row.access_key or "-"
 
 

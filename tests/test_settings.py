@@ -29,11 +29,18 @@ from credchain._settings import Setting, hide_userinfo
 
 SECRET = "SECRET-NEVER-PRINTED-07"
 LOOP = "http://127.0.0.1:9"
-# Role credentials botocore commits to without a call: a web identity (token file absent).
-KEYS = {
-    "AWS_ROLE_ARN": "arn:aws:iam::123456789012:role/R",
-    "AWS_WEB_IDENTITY_TOKEN_FILE": "/nonexistent/token",
-}
+
+
+def role_env(tmp_path: Path) -> dict[str, str]:
+    """Role credentials botocore commits to without a call: a web identity token file."""
+    token = tmp_path / "web-identity-token"
+    token.write_text("eyJhbGciOiJub25lIn0.e30.")
+    return {
+        "AWS_ROLE_ARN": "arn:aws:iam::123456789012:role/R",
+        "AWS_WEB_IDENTITY_TOKEN_FILE": str(token),
+    }
+
+
 REGIONS = ["us-east-1", "eu-west-1", "ap-southeast-2", "us-gov-west-1", "cn-north-1"]
 
 # -- the oracle: botocore in a child process --------------------------------------------------
@@ -525,7 +532,7 @@ class TestAssertRegion:
         env = _home(
             tmp_path,
             "[default]\nregion = us-east-2\noutput = json\n",
-            **KEYS,
+            **role_env(tmp_path),
         )
         with pytest.raises(credchain.RoleAssertionError) as err:
             credchain.assert_role("R", env=env, verify=False, region="eu-west-1")
@@ -537,7 +544,7 @@ class TestAssertRegion:
         env = _home(
             tmp_path,
             "[default]\nregion = eu-west-1\noutput = json\n",
-            **KEYS,
+            **role_env(tmp_path),
         )
         identity = credchain.assert_role("R", env=env, verify=False, region="eu-west-1")
         assert identity.role_name == "R"
@@ -556,7 +563,7 @@ def cli_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     for name, value in env.items():
         monkeypatch.setenv(name, value)
     monkeypatch.setenv("AWS_ENDPOINT_URL", LOOP)
-    for name, value in KEYS.items():
+    for name, value in role_env(tmp_path).items():
         monkeypatch.setenv(name, value)
     return tmp_path
 
@@ -565,7 +572,7 @@ class TestCli:
     def test_explain_settings(self, cli_home: Path, capsys: pytest.CaptureFixture[str]) -> None:
         """--settings prints every setting with its source, and the STS endpoint."""
         main(["explain", "--settings", "--no-network"])
-        out = capsys.readouterr().out
+        out = " ".join(capsys.readouterr().out.split())  # long temporary paths wrap
         assert "region: eu-west-1 (from " in out
         assert "sts_regional_endpoints" in out and "retry_mode" in out
         assert f"sts: {LOOP} (region eu-west-1; from AWS_ENDPOINT_URL)" in out
