@@ -507,6 +507,37 @@ class TestEndpoints:
         assert dict(os.environ) == before
 
 
+class TestProcessEnvironment:
+    def test_read_at_call_time(self, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+        """With env=None the settings read os.environ when explain() runs, and endpoints()
+        later still sees that moment's environment."""
+        for name, value in _home(tmp_path).items():
+            monkeypatch.setenv(name, value)
+        monkeypatch.setenv("AWS_DEFAULT_REGION", "eu-west-1")
+        monkeypatch.delenv("AWS_ENDPOINT_URL", raising=False)
+        monkeypatch.delenv("AWS_ENDPOINT_URL_STS", raising=False)
+        report = credchain.explain(network=False)
+        monkeypatch.setenv("AWS_DEFAULT_REGION", "ap-south-1")
+        assert report.region == "eu-west-1"
+        assert report.endpoints()["sts"].url == "https://sts.eu-west-1.amazonaws.com"
+        assert credchain.explain(network=False).region == "ap-south-1"
+
+    def test_threads(self, tmp_path: Path) -> None:
+        """32 threads computing settings and endpoints at once each get their own answer."""
+        from concurrent.futures import ThreadPoolExecutor
+
+        def one(i: int) -> tuple[str | None, str | None]:
+            region = REGIONS[i % 3]
+            report = credchain.explain(
+                env=_home(tmp_path, AWS_DEFAULT_REGION=region), network=False
+            )
+            return report.region, report.endpoints()["sts"].region
+
+        with ThreadPoolExecutor(32) as pool:
+            results = list(pool.map(one, range(32)))
+        assert results == [(REGIONS[i % 3], REGIONS[i % 3]) for i in range(32)]
+
+
 class TestSecrets:
     def test_userinfo_hidden(self, tmp_path: Path) -> None:
         """A password in an endpoint or metadata URL is never shown."""
