@@ -3,8 +3,12 @@
 from __future__ import annotations
 
 import textwrap
+from typing import TYPE_CHECKING
 
-from credchain._report import ProviderResult, Report, Status
+from credchain._status import Status
+
+if TYPE_CHECKING:  # only for annotations: _report imports this module to render itself
+    from credchain._report import ProviderResult, Report
 
 WIDTH = 100
 MARKS = {
@@ -119,6 +123,8 @@ def render_report(report: Report) -> str:
                 lines += _wrap(f"fix: {report.error.fix}")
         if report.message:
             lines += _wrap(f"botocore says: {report.message}")
+    elif report.providers and all(p.status is Status.UNKNOWN for p in report.providers):
+        lines += _wrap("credchain cannot tell what botocore will do (see the warning above).", "")
     else:
         lines += _wrap("botocore will find no credentials: get_credentials() returns None.", "")
         unknown = [p.method for p in report.providers if p.status is Status.UNKNOWN]

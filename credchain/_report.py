@@ -3,32 +3,20 @@
 from __future__ import annotations
 
 import datetime
-import enum
 import json
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
 import attrs
 
+from credchain._render import render_report
+from credchain._status import Status
+
 if TYPE_CHECKING:
     from credchain._settings import Endpoint, Setting
 
 
-class Status(str, enum.Enum):
-    """What one provider of the chain contributes.
-
-    .. versionadded:: 0.1.0
-    """
-
-    FOUND = "found"
-    SHADOWED = "shadowed"
-    NOT_FOUND = "not-found"
-    ERROR = "error"
-    DISABLED = "disabled"
-    UNKNOWN = "unknown"
-
-    def __str__(self) -> str:
-        return self.value
+__all__ = ["ProviderResult", "Report", "Status"]
 
 
 @attrs.frozen
@@ -193,8 +181,6 @@ class Report:
         return json.dumps(self.to_dict(), indent=indent)
 
     def __str__(self) -> str:
-        from credchain._render import render_report
-
         return render_report(self)
 
 

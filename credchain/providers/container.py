@@ -80,8 +80,7 @@ def _headers(ctx: Context) -> dict[str, str] | None:
     """botocore's ``_build_headers``: the token file wins over the token variable."""
     token = None
     if TOKEN_FILE in ctx.env:
-        with open(ctx.env[TOKEN_FILE]) as f:
-            token = f.read()
+        token = ctx.read_as_botocore(ctx.env[TOKEN_FILE], what=f"the token file ({TOKEN_FILE})")
     elif TOKEN in ctx.env:
         token = ctx.env[TOKEN]
     if token is None:
