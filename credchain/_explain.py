@@ -7,6 +7,8 @@ import os
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
+import attrs
+
 from credchain import _botocore
 from credchain._chain import build_chain, inspect_chain
 from credchain._context import Context
@@ -85,7 +87,14 @@ def explain(
         clock=clock,
     )
     try:
-        return _walk(ctx, chain, explicit_key)
+        report = _walk(ctx, chain, explicit_key)
+        from credchain._settings import settings_of
+
+        arguments = frozenset({"profile"} if profile is not None else ())
+        settings = settings_of(ctx, arguments)
+        if ctx.is_process_env:  # endpoints() later must see this moment's environment
+            ctx.env = dict(os.environ)
+        return attrs.evolve(report, settings=settings, context=ctx)
     finally:
         ctx.close()
 
