@@ -15,13 +15,17 @@ import os
 import re
 import threading
 from collections.abc import Callable, Mapping
-from concurrent.futures import Future, ThreadPoolExecutor
-from typing import Any, TypeVar
+from concurrent.futures import ThreadPoolExecutor
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from credchain import _botocore
 from credchain._io import files, process
 
+if TYPE_CHECKING:
+    from credchain._io.http import Pending, Probe
+
 T = TypeVar("T")
+A = TypeVar("A")
 
 _VAR = re.compile(r"\$(\w+|\{[^}]*\})", re.ASCII)
 
@@ -57,7 +61,7 @@ class Context:
         self.inspectors: dict[Any, Any] = {}
         self._vars: dict[tuple[Any, ...], Any] = {}  # built chains, see _chain.build_chain
         self._full_config: dict[str, Any] | None = None
-        self._futures: dict[str, Future[Any]] = {}
+        self._probes: dict[str, Pending[Any]] = {}
         self._pool: ThreadPoolExecutor | None = None
         self._lock = threading.Lock()
         # Told when a probe starts (what it waits for); returns what to call when it ends.
@@ -309,35 +313,58 @@ class Context:
 
     # -- probes ----------------------------------------------------------------------------
 
-    def probe(self, name: str, fn: Callable[[], T], waits_for: str | None = None) -> Future[T]:
-        """Run a network probe once per inspection, concurrently with everything else.
+    def probe(
+        self,
+        name: str,
+        fn: Callable[[Probe], T],
+        *,
+        bound: float,
+        request_timeout: float,
+        proxies: Mapping[str, str] | None = None,
+        waits_for: str | None = None,
+    ) -> Pending[T]:
+        """Start a network probe once per inspection, concurrently with everything else.
 
-        ``waits_for`` says what the probe waits for, for ``on_wait``.
+        ``bound`` limits the whole probe (all its attempts and requests, from the first on);
+        ``request_timeout`` is botocore's own per-request timeout. The probe's
+        session and sockets are closed by :meth:`close`. ``waits_for`` says what the
+        probe waits for, for ``on_wait``.
         """
+        from credchain._io.http import Pending, Probe
+
         with self._lock:
-            if name not in self._futures:
+            if name not in self._probes:
                 if self._pool is None:
                     self._pool = ThreadPoolExecutor(max_workers=4, thread_name_prefix="credchain")
+                probe = Probe(bound, request_timeout, proxies)
                 if self.on_wait is not None and waits_for is not None:
                     fn = _announced(fn, self.on_wait, waits_for)
-                self._futures[name] = self._pool.submit(fn)
-            return self._futures[name]
+                self._probes[name] = Pending(self._pool.submit(fn, probe), probe)
+            return self._probes[name]
 
     def close(self) -> None:
-        if self._pool is not None:
-            self._pool.shutdown(wait=False)
+        """End every probe: shut its sockets, wait for its threads, close its session."""
+        with self._lock:
+            probes = list(self._probes.values())
+            pool, self._pool = self._pool, None
+        for pending in probes:
+            pending.probe.abort()
+        if pool is not None:
+            pool.shutdown(wait=True)
+        for pending in probes:
+            pending.probe.close()
 
 
 def _announced(
-    fn: Callable[[], T], on_wait: Callable[[str], Callable[[], None]], what: str
-) -> Callable[[], T]:
-    def run() -> T:
+    fn: Callable[[A], T], on_wait: Callable[[str], Callable[[], None]], what: str
+) -> Callable[[A], T]:
+    def run(arg: A) -> T:
         try:
             done = on_wait(what)
         except Exception:  # a progress display never breaks an inspection
-            return fn()
+            return fn(arg)
         try:
-            return fn()
+            return fn(arg)
         finally:
             with contextlib.suppress(Exception):
                 done()

@@ -90,7 +90,14 @@ def explain(
     )
     ctx.on_wait = _progress  # the command line's progress line; None prints nothing
     try:
-        return _walk(ctx, chain, explicit_key)
+        report = _walk(ctx, chain, explicit_key)
+        from credchain._settings import settings_of
+
+        arguments = frozenset({"profile"} if profile is not None else ())
+        settings = settings_of(ctx, arguments)
+        if ctx.is_process_env:  # endpoints() later must see this moment's environment
+            ctx.env = dict(os.environ)
+        return attrs.evolve(report, settings=settings, context=ctx)
     finally:
         ctx.close()
 

@@ -46,6 +46,7 @@ def next_steps(ctx: Context, report: Report, build_error: BaseException | None) 
         if report.raises == "ConfigParseError":
             return _parse_error(ctx, report, build_error)
         if report.raises is None and report.winner is None and not _undecided(report):
+            # (an undetermined metadata service still leaves "no credentials" the likely end)
             return _no_credentials(report)
     except Exception:  # next steps are advice: never a reason for explain() to fail
         return ()
@@ -61,18 +62,24 @@ def _undecided(report: Report) -> bool:
 
 
 def _no_credentials(report: Report) -> tuple[str, ...]:
-    here = _where(report.get("iam-role"))
+    here = _where(report.get("iam-role"), report.network)
     return (LAPTOP, EC2, CONTAINER, *([here] if here else []))
 
 
-def _where(imds: Any) -> str | None:
+def _where(imds: Any, network: bool) -> str | None:
     """Which of the three applies, from the metadata probe's result."""
     if imds is None:
         return None
-    if imds.status is Status.UNKNOWN:
+    if imds.status is Status.UNKNOWN and not network:
         return (
             "Which applies here is unknown: the instance metadata service was not asked "
             "(network=False), so whether this is an EC2 instance was not checked."
+        )
+    if imds.status is Status.UNKNOWN:
+        return (
+            f"Which applies here is unknown: the instance metadata service ({imds.source}) "
+            "did not answer within credchain's bound; give it longer (timeout=) to find out "
+            "whether this is an EC2 instance."
         )
     if imds.status is Status.DISABLED:
         return (
@@ -80,7 +87,7 @@ def _where(imds: Any) -> str | None:
             "service, so an instance profile would not be used; unset it on EC2."
         )
     reason = imds.reason
-    if "did not answer" in reason:
+    if "not on EC2" in reason or "did not answer" in reason:
         return (
             f"Here the instance metadata service ({imds.source}) did not answer: this is not "
             "an EC2 instance (or the metadata service is blocked, e.g. by a container's hop "

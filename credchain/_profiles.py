@@ -24,6 +24,7 @@ import attrs
 from credchain._context import Context
 from credchain._mask import mask_key, scrub
 from credchain._report import Status
+from credchain._settings import resolve
 from credchain.providers import Finding
 
 WIDTH = 100
@@ -61,6 +62,8 @@ class ProfileRow:
     notes: tuple[str, ...] = ()  # worth knowing, not wrong: an MFA prompt at first use
     role_name: str | None = None  # where the ARN is not known (SSO: AWSReservedSSO_<set>_*)
     account: str | None = None
+    region: str | None = None  # what Session(profile=name).get_config_variable("region") returns
+    region_source: str | None = None
 
     @property
     def status(self) -> str:
@@ -84,6 +87,8 @@ class ProfileRow:
             "problems": [p.to_dict() for p in self.problems],
             "unchecked": list(self.unchecked),
             "notes": list(self.notes),
+            "region": self.region,
+            "region_source": self.region_source,
         }
         if self.role_name is not None:  # SSO: the role's name pattern and account
             d.update(role_name=self.role_name, account=self.account)
@@ -247,6 +252,7 @@ def _row(
                 "(a run without a terminal fails there)."
             )
     shown = winner or failed
+    region = resolve(ctx, "region", frozenset({"profile"}))
     return ProfileRow(
         profile=name,
         winner=winner[0] if winner else None,
@@ -260,6 +266,8 @@ def _row(
         notes=tuple(notes),
         role_name=shown[1].role_name if shown else None,
         account=shown[1].account if shown else None,
+        region=None if region.value is None else str(region.value),
+        region_source=region.source,
     )
 
 
@@ -365,13 +373,16 @@ def render(
     """
     paint = paint or (lambda status, text: text)
     rows = report.rows
-    header = ("profile", "status", "provider", "role / key", "problems")
-    cells = [(r.profile, r.status, _provider(r), _role(r), _kinds(r)) for r in rows]
-    # The data's widths; the role, then the profile column give way until problems get 16
-    # (they are in full below the table).
-    widths = [max([len(header[i])] + [len(c[i]) for c in cells]) for i in range(4)]
-    for column in (3, 0):
-        while sum(widths) + 2 * len(widths) > width - 16 and widths[column] > 16:
+    header = ("profile", "status", "provider", "role / key", "region", "problems")
+    cells = [
+        (r.profile, r.status, _provider(r), _role(r), r.region or "-", _kinds(r)) for r in rows
+    ]
+    # The data's widths; the role, the profile, then the region column give way until
+    # problems get 16 (they are in full below the table).
+    widths = [max([len(header[i])] + [len(c[i]) for c in cells]) for i in range(5)]
+    # A masked key id (20) stays whole; a long region name gives way last.
+    for column, least in ((3, 20), (0, 16), (4, 9)):
+        while sum(widths) + 2 * len(widths) > width - 16 and widths[column] > least:
             widths[column] -= 1
     rest = width - sum(widths) - 2 * len(widths)
 
@@ -379,7 +390,7 @@ def render(
         parts = [_cut(values[i], w).ljust(w) for i, w in enumerate(widths)]
         if status is not None:
             parts[1] = paint(status, parts[1])
-        return "  ".join([*parts, _cut(values[4], rest)]).rstrip()
+        return "  ".join([*parts, _cut(values[5], rest)]).rstrip()
 
     out = [
         f"credchain: {_plural(len(rows), 'profile')}, botocore {report.botocore_version} "

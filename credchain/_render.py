@@ -36,6 +36,7 @@ _COMMON = {
     "load_foreign=True": "--load-foreign",
     "the profile= argument": "--profile",
     "The profile= argument": "--profile",
+    "(timeout=)": "(--timeout)",
 }
 WORDS: Mapping[str, Mapping[str, str]] = {
     "python": {},
@@ -111,7 +112,7 @@ def _fill(text: str, room: int, force: bool = False) -> list[str] | None:
     return [x for x in lines if x] or ["-"]
 
 
-def _wrap(text: str, width: int, indent: str = "   ") -> list[str]:
+def _wrap(text: str, indent: str = "   ", width: int = WIDTH) -> list[str]:
     # A short `command` stays on one line, to be copied whole.
     text = _COMMAND.sub(lambda m: m.group(0).replace(" ", _NBSP), text)
     lines = textwrap.wrap(
@@ -189,7 +190,7 @@ def render_report(
     prose = min(width, PROSE_WIDTH)
 
     def say(text: str, indent: str = "   ") -> list[str]:
-        return _wrap(speak(text, words), prose, indent)
+        return _wrap(speak(text, words), indent, prose)
 
     source = report.profile_source
     lines = [
@@ -199,6 +200,7 @@ def render_report(
             words,
         )
     ]
+    lines += [speak(line, words) for line in region_lines(report)]
     for warning in report.warnings:
         lines += say(f"warning: {warning}", "")
     lines.append("")
@@ -237,9 +239,9 @@ def render_report(
         # stderr, for one) after botocore's prefix, not botocore's own words.
         if message and message not in said and message.split(": ", 1)[-1] not in said:
             if _is_botocores(report.raises):
-                lines += _wrap(f"botocore says: {message}", prose)
+                lines += _wrap(f"botocore says: {message}", width=prose)
             else:
-                lines += _wrap(f"the exception: {report.raises}: {message}", prose)
+                lines += _wrap(f"the exception: {report.raises}: {message}", width=prose)
     elif report.providers and all(p.status is Status.UNKNOWN for p in report.providers):
         lines += say("credchain cannot tell what botocore will do (see the warning above).", "")
     else:
@@ -268,3 +270,52 @@ def render_report(
         for d in p.details:
             lines += say(f"- {d}", "      ")
     return "\n".join(lines)
+
+
+def region_lines(report: Report) -> list[str]:
+    """The header's region line: the value and its source, or what follows without one."""
+    setting = report.settings.get("region")
+    if setting is None:
+        return []
+    if setting.error is not None:
+        return _wrap(f"region: unknown, {setting.source}", "")
+    if setting.value is None:
+        return _wrap(f"region: none. {setting.note or ''}".rstrip(), "")
+    lines = _wrap(f"region: {setting.value} (from {setting.source})", "")
+    if setting.note:
+        lines += _wrap(setting.note)
+    return lines
+
+
+def settings_table(report: Report) -> str:
+    """Every setting as ``name  value  source``, then the endpoints a client would use."""
+    rows = [(s.name, _value(s.value), s.source) for s in report.settings.values()]
+    name_w = max([len(r[0]) for r in rows] + [7])
+    value_w = min(max([len(r[1]) for r in rows] + [5]), 32)
+    lines = [f"   {'setting':<{name_w}}  {'value':<{value_w}}  source"]
+    for name, value, source in rows:
+        if len(value) > value_w:
+            value = value[: value_w - 3] + "..."
+        lines.append(f"   {name:<{name_w}}  {value:<{value_w}}  {source}".rstrip())
+    notes = [s for s in report.settings.values() if s.note]
+    for s in notes:
+        lines += _wrap(f"{s.name}: {s.note}")
+    endpoints = report.endpoints()
+    if endpoints:
+        lines += ["", "Endpoints a client would use for credentials:"]
+        for e in endpoints.values():
+            if e.error is not None:
+                lines += _wrap(f"{e.service}: botocore raises {e.error}: {e.message}")
+            else:
+                lines += _wrap(f"{e.service}: {e.url} (region {e.region}; from {e.source})")
+    return "\n".join(lines)
+
+
+def _value(value: object) -> str:
+    if value is None:
+        return "-"
+    if value == "":
+        return '""'
+    if isinstance(value, bool):
+        return str(value).lower()
+    return str(value) if not isinstance(value, dict) else (str(value) if value else "{}")

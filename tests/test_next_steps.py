@@ -59,10 +59,20 @@ class TestNoCredentials:
     def test_unreachable_metadata_service_is_not_ec2(self, sandbox: Sandbox) -> None:
         """A metadata service that never answers: not on EC2 (or blocked)."""
         with silent_server() as url:
-            sandbox.set_env(AWS_EC2_METADATA_SERVICE_ENDPOINT=url)
+            sandbox.set_env(AWS_EC2_METADATA_SERVICE_ENDPOINT=url, AWS_METADATA_SERVICE_TIMEOUT="1")
             sandbox.unset_env("AWS_EC2_METADATA_DISABLED")
-            report = credchain.explain(env=sandbox.env, timeout=0.5)
+            report = credchain.explain(env=sandbox.env)
         assert "not an EC2 instance (or the metadata service is blocked" in steps(report)
+
+    def test_cut_short_probe_says_to_wait_longer(self, sandbox: Sandbox) -> None:
+        """timeout= shorter than botocore's: credchain cannot tell, and says how to find out."""
+        with silent_server() as url:
+            sandbox.set_env(AWS_EC2_METADATA_SERVICE_ENDPOINT=url, AWS_METADATA_SERVICE_TIMEOUT="5")
+            sandbox.unset_env("AWS_EC2_METADATA_DISABLED")
+            report = credchain.explain(env=sandbox.env, timeout=0.3)
+        assert report.get("iam-role") is not None
+        assert report.get("iam-role").status.value == "unknown"  # type: ignore[union-attr]
+        assert "give it longer (timeout=)" in steps(report)
 
     def test_no_role_attached_is_ec2_without_instance_profile(self, sandbox: Sandbox) -> None:
         """The metadata service answers but lists no role: an instance without a profile."""

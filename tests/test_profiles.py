@@ -311,6 +311,8 @@ class TestCommand:
             "problems",
             "unchecked",
             "notes",
+            "region",
+            "region_source",
         ]
         loop = next(r for r in data["profiles"] if r["profile"] == "loop-a")
         assert loop["problems"][0]["kind"] == "InfiniteLoopConfigError"
