@@ -83,7 +83,7 @@ def _session_variables() -> dict[str, tuple[Any, Any, Any, Any]]:
     test IPv6). Unless that module is already loaded, the installed botocore's
     table is read from its source instead: the dict literal, with the typecasts
     it names (``int``, ``utils.ensure_boolean``, ...) resolved to the installed
-    botocore's own functions (see :class:`_Utils`). Anything this reader does
+    botocore's own functions (see :class:`_Source`). Anything this reader does
     not understand falls back to the import.
     """
     module = sys.modules.get("botocore.configprovider")
@@ -160,43 +160,68 @@ def _evaluate(node: Any) -> Any:
     raise ValueError(f"not understood: {ast.dump(node)}")
 
 
-class _Utils:
-    """Functions and classes of ``botocore.utils`` without importing it.
+class _Source:
+    """Definitions of a botocore module compiled from its source, without importing it.
 
-    Each is compiled from the installed ``botocore/utils.py`` on its own, when it
-    uses nothing but builtins and other such definitions (``ensure_boolean``,
-    ``normalize_boolean``, ``ArnParser``); None for any other.
+    A function, class or module-level assignment is compiled on its own when it
+    uses nothing but builtins, ``re``, other such definitions of the module and
+    such definitions it imports from another module read this way (``utils``
+    takes ``UNSAFE_URL_CHARS`` and ``IPV6_ADDRZ_RE`` from ``compat``, which
+    takes ``urlsplit`` from ``urllib.parse``); None for any other.
     """
 
-    def __init__(self) -> None:
+    STDLIB = ("re",)
+
+    def __init__(self, module: str, imports: dict[str, Any]) -> None:
+        self._module = module
+        self._imports = imports  # module name -> _Source, or a stdlib module name
         self._source: str | None = None
-        self._namespace: dict[str, Any] = {"__name__": "botocore.utils"}
-        self._lock = threading.Lock()
+        self._imported: dict[str, str] = {}  # name -> the module it is imported from
+        self._namespace: dict[str, Any] = {"__name__": module}
+        self._lock = threading.RLock()
 
     def compile(self, name: str) -> Any:
         with self._lock:
             return self._compile(name, set())
 
+    def _text(self) -> str:
+        if self._source is None:
+            found = _source_of(self._module)
+            self._source = found[1] if found else ""
+            for origin in self._imports:
+                self._imported.update(dict.fromkeys(_imported_names(self._source, origin), origin))
+        return self._source
+
     def _compile(self, name: str, seen: set[str]) -> Any:
         import builtins
+        import importlib
 
         if name in self._namespace:
             return self._namespace[name]
         seen.add(name)
-        if self._source is None:
-            found = _source_of("botocore.utils")
-            self._source = found[1] if found else ""
-        source = self._source
-        start = max(source.find(f"\ndef {name}("), source.find(f"\nclass {name}("))
-        start = max(start, source.find(f"\nclass {name}:"))
+        source = self._text()
+        if name in self.STDLIB and f"\nimport {name}\n" in source:
+            self._namespace[name] = importlib.import_module(name)
+            return self._namespace[name]
+        if name in self._imported:
+            origin = self._imports[self._imported[name]]
+            if isinstance(origin, str):
+                value = getattr(importlib.import_module(origin), name, None)
+            else:
+                value = origin.compile(name)
+            if value is not None:
+                self._namespace[name] = value
+            return value
+        starts = [f"\ndef {name}(", f"\nclass {name}(", f"\nclass {name}:", f"\n{name} = "]
+        start = max(source.find(s) for s in starts)
         if start < 0:
             return None
         end = start + 1
         while True:  # the next line that starts at column 0 ends the definition
             end = source.find("\n", end + 1)
-            if end < 0 or (source[end + 1 : end + 2] not in ("", " ", "\n", "#", ")")):
+            if end < 0 or (source[end + 1 : end + 2] not in ("", " ", "\n", "#", ")", "]", "}")):
                 break
-        code = compile(source[start + 1 : end if end >= 0 else None], "botocore/utils.py", "exec")
+        code = compile(source[start + 1 : end if end >= 0 else None], self._module, "exec")
         for global_name in _globals_of(code):
             if global_name in seen or global_name in self._namespace:
                 continue
@@ -210,7 +235,22 @@ class _Utils:
         return namespace[name]
 
 
-_UTILS = _Utils()
+def _imported_names(source: str, module: str) -> list[str]:
+    """The names of ``from MODULE import (...)`` / ``from MODULE import a, b`` at column 0."""
+    import re
+
+    names: list[str] = []
+    for m in re.finditer(rf"^from {re.escape(module)} import (\([^)]*\)|[^\n]*)", source, re.M):
+        body = re.sub(r"#[^\n]*", "", m.group(1)).strip("()")
+        for part in body.split(","):
+            words = part.split()
+            if len(words) == 1 and words[0].isidentifier():  # "x as y" is left alone
+                names.append(words[0])
+    return names
+
+
+_COMPAT = _Source("botocore.compat", {"urllib.parse": "urllib.parse"})
+_UTILS = _Source("botocore.utils", {"botocore.compat": _COMPAT})
 
 
 def from_utils(name: str) -> Any:
@@ -218,7 +258,7 @@ def from_utils(name: str) -> Any:
 
     That module imports botocore's HTTP stack (urllib3, ``botocore.httpsession``),
     whose import alone opens a socket. A self-contained definition (see
-    :class:`_Utils`) is compiled from the installed botocore's source instead,
+    :class:`_Source`) is compiled from the installed botocore's source instead,
     unless the module is loaded already; any other is imported.
     """
     if "botocore.utils" not in sys.modules:

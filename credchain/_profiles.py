@@ -334,8 +334,11 @@ def _chain_secrets(ctx: Context, name: str) -> tuple[frozenset[str], frozenset[s
         current = profiles[current].get("source_profile")
     below = memo.get(current, (frozenset(), frozenset())) if isinstance(current, str) else None
     secrets, key_ids = below or (frozenset(), frozenset())
+    sink = ctx.memo.get("secrets-sink")
+    if sink is None:  # one context to classify values with, for the whole listing
+        sink = ctx.memo["secrets-sink"] = Context({})
     for profile in reversed(path):
-        sink = Context({})
+        sink.secrets, sink.key_ids = set(), set()
         for key, value in profiles[profile].items():
             sink.note_value(key, value)
         secrets, key_ids = secrets | sink.secrets, key_ids | sink.key_ids

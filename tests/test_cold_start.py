@@ -88,6 +88,22 @@ def test_explain_no_network_opens_no_socket(tmp_path: Path, home: Path, profile:
     assert not modules & set(HEAVY), sorted(modules & set(HEAVY))
 
 
+@pytest.mark.parametrize("endpoint", ["http://127.0.0.1:9/", "http://[::1]:9/", "not a url"])
+def test_no_socket_with_a_metadata_endpoint_set(tmp_path: Path, home: Path, endpoint: str) -> None:
+    # botocore validates the endpoint with botocore.utils.is_valid_uri; that module's
+    # import alone (urllib3's IPv6 check) would open a socket.
+    env = _env(home, AWS_EC2_METADATA_SERVICE_ENDPOINT=endpoint)
+    seen = _run(tmp_path, ["explain", "--no-network", "--json"], env)
+    assert seen["events"] == []
+    modules = set(seen["modules"])  # type: ignore[arg-type]
+    assert not modules & set(HEAVY), sorted(modules & set(HEAVY))
+    import credchain
+
+    report = credchain.explain(env=env, network=False)
+    assert json.loads(str(seen["stdout"]))["raises"] == report.raises
+    assert (report.raises == "InvalidIMDSEndpointError") == (endpoint == "not a url")
+
+
 def test_explain_no_network_json_matches_in_process(tmp_path: Path, home: Path) -> None:
     seen = _run(tmp_path, ["explain", "--no-network", "--json"], _env(home))
     assert seen["events"] == []

@@ -67,9 +67,10 @@ def imds_settings(ctx: Context) -> IMDSSettings:
         base = "http://169.254.169.254/"
     if endpoint:
         from botocore.exceptions import InvalidIMDSEndpointError
-        from botocore.utils import is_valid_uri
 
-        if not is_valid_uri(base):
+        from credchain._botocore import from_utils
+
+        if not from_utils("is_valid_uri")(base):
             raise InvalidIMDSEndpointError(endpoint=base)
     return IMDSSettings(base, timeout, attempts, bool(v1_disabled))
 
