@@ -315,6 +315,7 @@ class _StandInSession:
         raise RuntimeError("credchain never creates clients while inspecting")
 
 
+@cache
 def verified(v: str | None = None) -> bool:
     """Whether credchain's suite checked the chain of this botocore version."""
     return OLDEST_SUPPORTED <= version_tuple(v)[:3] <= NEWEST_VERIFIED
