@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from typing import Any
 
 from credchain import _botocore
 from credchain._chain import build_chain, inspect_chain
 from credchain._context import Context
-from credchain._mask import mask_key, scrub, scrub_foreign
+from credchain._mask import known_secrets, mask_key, scrub_foreign
 from credchain._pluggable import Chain
 from credchain._report import ProviderResult, Report, Status
 from credchain.providers import Finding
@@ -98,44 +98,46 @@ def _walk(ctx: Context, entries: Chain | None, explicit_key: str | None) -> Repo
     explicit = ctx.instance_vars.get("profile") is not None
     chain = build_chain(ctx, explicit, None if entries is None else list(entries))
     raises = message = None
-    winner: ProviderResult | None = None
-    failed: ProviderResult | None = None
-    results: list[ProviderResult] = []
+    found: list[tuple[str, Finding, Status, object]] = []
+    winner_at = failed_at = None
     if explicit_key is not None:
         # Session(aws_access_key_id=...): botocore returns these without walking its chain.
         ctx.key_ids.add(explicit_key)
-        winner = _result(ctx, "explicit", _explicit(explicit_key), Status.FOUND, None)
-        results.append(winner)
+        found.append(("explicit", _explicit(explicit_key), Status.FOUND, None))
+        winner_at = 0
     elif chain.build_error is not None:
         raises = type(chain.build_error).__name__
         message = str(chain.build_error)
-    decided = raises is not None or winner is not None
-    for method, inspector, found, _ in inspect_chain(ctx, chain, profile_name, decided):
-        finding = _disabled(method, ctx) if found is None else found
+    decided = raises is not None or winner_at is not None
+    for method, inspector, seen, _ in inspect_chain(ctx, chain, profile_name, decided):
+        finding = _disabled(method, ctx) if seen is None else seen
         status = finding.status
         if status is Status.FOUND and decided:
             status = Status.SHADOWED
-        result = _result(ctx, method, finding, status, inspector)
         if not decided and status is Status.FOUND:
-            winner, decided = result, True
+            winner_at, decided = len(found), True
         elif not decided and status is Status.ERROR:
-            failed, decided = result, True
+            failed_at, decided = len(found), True
             raises, message = finding.raises, finding.message
-        results.append(result)
-    return Report(
-        providers=tuple(results),
-        winner=winner,
-        raises=raises,
-        error=failed,
-        profile=str(profile_name),
-        botocore_version=_botocore.version(),
-        profile_source=_profile_source(ctx),
-        message=scrub_foreign(message, ctx.secrets, ctx.key_ids) if message else None,
-        warnings=chain.warnings,
-        network=ctx.network,
-        run_process=ctx.run_process,
-        explicit_credentials=explicit_key is not None,
-    )
+        found.append((method, finding, status, inspector))
+    # Results are built once every secret of the inspection is known: a value read by a
+    # later provider is hidden in an earlier provider's text too.
+    with known_secrets(ctx.secrets, ctx.key_ids):
+        results = [_result(method, f, status, inspector) for method, f, status, inspector in found]
+        return Report(
+            providers=tuple(results),
+            winner=None if winner_at is None else results[winner_at],
+            raises=raises,
+            error=None if failed_at is None else results[failed_at],
+            profile=str(profile_name),
+            botocore_version=_botocore.version(),
+            profile_source=_profile_source(ctx),
+            message=scrub_foreign(message) if message else None,
+            warnings=chain.warnings,
+            network=ctx.network,
+            run_process=ctx.run_process,
+            explicit_credentials=explicit_key is not None,
+        )
 
 
 def _explicit(access_key: str) -> Finding:
@@ -159,22 +161,17 @@ def _disabled(method: str, ctx: Context) -> Finding:
     return Finding(Status.DISABLED, None, "not in the installed botocore's chain.")
 
 
-def _result(
-    ctx: Context, method: str, f: Finding, status: Status, inspector: object
-) -> ProviderResult:
-    def clean(text: str | None) -> str | None:
-        return None if text is None else scrub(text, ctx.secrets, ctx.key_ids)
-
-    details: Sequence[str] = [clean(d) or "" for d in f.details]
+def _result(method: str, f: Finding, status: Status, inspector: object) -> ProviderResult:
+    # ProviderResult scrubs every text field as it is built (see credchain._mask).
     return ProviderResult(
         method=method,
         status=status,
-        source=clean(f.source),
-        reason=clean(f.reason) or "",
+        source=f.source,
+        reason=f.reason,
         access_key=mask_key(f.access_key),
         role_arn=f.role_arn,
         raises=f.raises if status is Status.ERROR else None,
-        details=tuple(details),
-        fix=clean(f.fix),
+        details=tuple(f.details),
+        fix=f.fix,
         provider_class=type(inspector).__name__ if inspector is not None else None,
     )

@@ -8,6 +8,8 @@ from typing import Any
 
 import attrs
 
+from credchain._mask import mask_key, scrub, scrub_all, scrub_optional
+
 
 class Status(str, enum.Enum):
     """What one provider of the chain contributes.
@@ -33,15 +35,17 @@ class ProviderResult:
     .. versionadded:: 0.1.0
     """
 
+    # Every text field passes credchain._mask.scrub as it is set: nothing built here can
+    # carry a secret out, whoever builds it.
     method: str
     status: Status
-    source: str | None
-    reason: str
-    access_key: str | None = None  # already masked
-    role_arn: str | None = None
+    source: str | None = attrs.field(converter=scrub_optional)
+    reason: str = attrs.field(converter=scrub)
+    access_key: str | None = attrs.field(default=None, converter=mask_key)
+    role_arn: str | None = attrs.field(default=None, converter=scrub_optional)
     raises: str | None = None  # exception class name botocore raises here
-    details: tuple[str, ...] = ()  # extra lines: nested source chains, settings
-    fix: str | None = None  # what to change so this provider stops winning / works
+    details: tuple[str, ...] = attrs.field(default=(), converter=scrub_all)  # nested chains…
+    fix: str | None = attrs.field(default=None, converter=scrub_optional)  # what to change
     provider_class: str | None = None
 
     def to_dict(self) -> dict[str, Any]:
@@ -81,8 +85,8 @@ class Report:
     profile: str
     botocore_version: str
     profile_source: str | None = None  # "explicit", "AWS_PROFILE", "AWS_DEFAULT_PROFILE", "session"
-    message: str | None = None  # botocore's own message for `raises`, scrubbed
-    warnings: tuple[str, ...] = ()
+    message: str | None = attrs.field(default=None, converter=scrub_optional)  # botocore's
+    warnings: tuple[str, ...] = attrs.field(default=(), converter=scrub_all)
     network: bool = True
     run_process: bool = False
     explicit_credentials: bool = False

@@ -16,24 +16,34 @@ import attrs
 from typing_extensions import Protocol, runtime_checkable
 
 from credchain._context import Context
+from credchain._mask import mask_key, scrub
 from credchain._report import Status
 
 __all__ = ["REGISTRY", "Context", "Finding", "Provider", "Status", "error", "registry"]
 
 
+def _shown(value: object) -> str:
+    if isinstance(value, str):
+        return repr(scrub(value))
+    if isinstance(value, tuple):
+        return repr(tuple(scrub(v) for v in value))
+    return repr(value)
+
+
 @attrs.frozen
 class Finding:
-    """What one inspector saw. ``access_key`` is the full id here; it is masked on output."""
+    """What one inspector saw. ``access_key`` is the full id here; it is masked on output
+    (and in this object's repr, which scrubs every text field)."""
 
     status: Status
-    source: str | None
-    reason: str
-    access_key: str | None = None
+    source: str | None = attrs.field(repr=_shown)
+    reason: str = attrs.field(repr=_shown)
+    access_key: str | None = attrs.field(default=None, repr=lambda k: repr(mask_key(k)))
     role_arn: str | None = None
     raises: str | None = None
-    message: str | None = None  # botocore's own message for `raises` (scrubbed on output)
-    details: tuple[str, ...] = ()
-    fix: str | None = None
+    message: str | None = attrs.field(default=None, repr=_shown)  # botocore's, for `raises`
+    details: tuple[str, ...] = attrs.field(default=(), repr=_shown)
+    fix: str | None = attrs.field(default=None, repr=_shown)
 
 
 def error(exc: BaseException, source: str | None, reason: str, **kw: object) -> Finding:

@@ -16,6 +16,7 @@ from typing import Any, ClassVar
 import attrs
 
 from credchain._context import Context
+from credchain._mask import safe_url
 from credchain._report import Status
 from credchain.providers import Finding, error
 
@@ -39,7 +40,8 @@ class ContainerProvider:
             return Finding(Status.NOT_FOUND, f"{RELATIVE}, {FULL}", "neither variable is set.")
         var = RELATIVE if RELATIVE in env else FULL
         url = f"http://169.254.170.2{env[RELATIVE]}" if var == RELATIVE else env[FULL]
-        source = f"{var} -> {url}"
+        shown = safe_url(url)  # without user info or sensitive query values
+        source = f"{var} -> {shown}"
         fix = f"unset {var}"
         try:
             headers = _headers(ctx)
@@ -51,7 +53,7 @@ class ContainerProvider:
             return Finding(
                 Status.FOUND,
                 source,
-                f"{kind} container credentials endpoint {url} (not probed: network=False); "
+                f"{kind} container credentials endpoint {shown} (not probed: network=False); "
                 "botocore would fetch credentials from it.",
                 fix=fix,
             )
@@ -65,12 +67,12 @@ class ContainerProvider:
 
             if isinstance(e, MetadataRetrievalError):
                 e = CredentialRetrievalError(provider=self.METHOD, error_msg=str(e))
-            return error(e, source, f"the container endpoint {url} failed: {e}", fix=fix)
+            return error(e, source, f"the container endpoint {shown} failed: {e}", fix=fix)
         try:
-            return _credentials(ctx, response, source, kind, url, fix)
+            return _credentials(ctx, response, source, kind, shown or "", fix)
         except Exception as e:
             return error(
-                e, source, f"the container endpoint {url} returned unusable data.", fix=fix
+                e, source, f"the container endpoint {shown} returned unusable data.", fix=fix
             )
 
 
