@@ -36,7 +36,7 @@ from botocore.credentials import DeferredRefreshableCredentials, RefreshableCred
 from botocore.utils import ContainerMetadataFetcher, is_valid_uri
 
 import credchain
-from credchain._identity import patched_environ
+from credchain.testing import patched_environ
 
 #: Where STS, SSO, SSO OIDC and Signin calls would go: the discard port, refused at once.
 BLOCKED = "http://127.0.0.1:9"
