@@ -109,33 +109,52 @@ class Identity:
         return f"{who} ({', '.join(facts)})"
 
 
-class _DropThreadDebug(logging.Filter):
-    """Drop DEBUG records made by one thread (the one calling STS)."""
+class _ThisThreadsRecords(logging.Filter):
+    """For records made by one thread (the one calling STS): drop DEBUG records of the
+    secret-bearing loggers, scrub every other (message and traceback alike)."""
 
     def __init__(self) -> None:
         super().__init__()
         self.thread = threading.get_ident()
 
     def filter(self, record: logging.LogRecord) -> bool:
-        return record.levelno > logging.DEBUG or record.thread != self.thread
+        if record.thread != self.thread:
+            return True
+        if record.levelno <= logging.DEBUG and record.name in _SECRET_LOGGERS:
+            return False
+        if record.exc_info:
+            record.exc_text = scrub(logging.Formatter().formatException(record.exc_info))
+            record.exc_info = None
+        elif record.exc_text:
+            record.exc_text = scrub(record.exc_text)
+        record.msg, record.args = scrub(record.getMessage()), None
+        return True
 
 
 @contextlib.contextmanager
-def _quiet_secret_loggers() -> Iterator[None]:
-    """Keep botocore's secret-bearing DEBUG records of this call out of every log.
+def _scrubbed_botocore_logs() -> Iterator[None]:
+    """Keep secrets out of the records botocore and urllib3 make during this call.
 
     Filters sit on the loggers that make the records (a filter on a parent or on
-    the root logger would not see them); other threads' records are untouched.
+    the root logger would not see them) and are removed afterwards; other
+    threads' records are untouched.
     """
-    quiet = _DropThreadDebug()
-    loggers = [logging.getLogger(name) for name in _SECRET_LOGGERS]
+    import botocore.session  # noqa: F401  (its modules' loggers exist from here on)
+
+    here = _ThisThreadsRecords()
+    names = [
+        name
+        for name in list(logging.root.manager.loggerDict)
+        if name.split(".")[0] in ("botocore", "urllib3")
+    ]
+    loggers = [logging.getLogger(name) for name in {*names, *_SECRET_LOGGERS}]
     for logger in loggers:
-        logger.addFilter(quiet)
+        logger.addFilter(here)
     try:
         yield
     finally:
         for logger in loggers:
-            logger.removeFilter(quiet)
+            logger.removeFilter(here)
 
 
 def _botocore_session(profile: str | None, session: object | None) -> Any:
@@ -199,7 +218,8 @@ def identify(
     Loading the credentials is botocore's own, so a ``credential_process`` runs
     and instance metadata is queried exactly as your application would.
     botocore's DEBUG records that would show secrets (``botocore.auth``,
-    ``botocore.endpoint``, ``botocore.parsers``) are dropped for this call.
+    ``botocore.endpoint``, ``botocore.parsers``) are dropped for this call, and
+    the other records botocore and urllib3 make meanwhile are scrubbed.
 
     Args:
         profile: a profile name, like ``boto3.Session(profile_name=...)``.
@@ -243,7 +263,7 @@ def _identify_here(
     if timeout is not None:
         config_kwargs.update(connect_timeout=timeout, read_timeout=timeout)
     endpoint = provider = None
-    with _quiet_secret_loggers():
+    with _scrubbed_botocore_logs():
         bc_session = _botocore_session(profile, session)
         if state is not None:
             _restore_session(bc_session, state)

@@ -74,12 +74,15 @@ def sensitive_name(name: str) -> bool:
 
 @functools.lru_cache(maxsize=4096)
 def _key_id_name(name: str) -> bool:
-    return bool(_KEY_ID_NAME.search(_norm(name).replace("_", "")) or _KEY_ID_NAME.search(_norm(name)))
+    return bool(
+        _KEY_ID_NAME.search(_norm(name).replace("_", "")) or _KEY_ID_NAME.search(_norm(name))
+    )
 
 
 # -- the patterns ------------------------------------------------------------------------------
 
-# botocore's ContainerMetadataFetcher: "Received non 200 response 500 from container metadata: <body>"
+# botocore's ContainerMetadataFetcher:
+# "Received non 200 response 500 from container metadata: <body>"
 _BODY = re.compile(r"(non 200 response \(?\d+\)? from [\w ]*?metadata: )(.+)", re.S)
 
 _URL_USERINFO = re.compile(r"\b([A-Za-z][A-Za-z0-9+.\-]*://)([^\s/?#@\"'<>]*@)+")
@@ -261,6 +264,10 @@ def _base64_cores(secret: str) -> frozenset[str]:
     return frozenset(cores)
 
 
+def _hide_word_with(core: str, m: re.Match[str]) -> str:
+    return HIDDEN if core in m.group(0) else m.group(0)
+
+
 @functools.lru_cache(maxsize=256)
 def _forms(secrets: frozenset[str]) -> tuple[tuple[str, ...], frozenset[str]]:
     """Every form of these secrets, longest first, and which of them are base64 cores."""
@@ -276,7 +283,7 @@ def _hide_known(text: str, secrets: set[str], key_ids: set[str]) -> str:
     for form in forms:
         if form in text:
             if form in cores:  # the whole base64 word goes
-                text = _B64_WORD.sub(lambda m: HIDDEN if form in m.group(0) else m.group(0), text)
+                text = _B64_WORD.sub(functools.partial(_hide_word_with, form), text)
             else:
                 text = text.replace(form, HIDDEN)
     return text
@@ -304,9 +311,7 @@ def withhold_body(text: str) -> str:
     return _BODY.sub(size, text)
 
 
-def scrub(
-    text: str, secrets: Iterable[str | None] = (), key_ids: Iterable[str | None] = ()
-) -> str:
+def scrub(text: str, secrets: Iterable[str | None] = (), key_ids: Iterable[str | None] = ()) -> str:
     """Hide every secret in ``text``: known ones (given, or made known with
     :func:`known_secrets`) in any encoding, and any value that stands where a
     secret stands (URL user info, sensitive query values, keys and headers)."""
