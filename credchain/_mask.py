@@ -103,6 +103,7 @@ _QUOTED_ASSIGN = re.compile(
 _PLAIN_ASSIGN = re.compile(
     r"(?P<k>" + _KEY + r")(?P<sep>[ \t]*=[ \t]*|:[ \t]*)(?P<v>" + _VALUE + r")"
 )
+_PROSE = re.compile(r"[a-z]+ [a-z]")
 _ASCII_LOWER = str.maketrans(string.ascii_uppercase, string.ascii_lowercase)
 _KEY_CHARS = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_.-")
 _NAMES = (
@@ -125,9 +126,11 @@ def _hidden_value(m: re.Match[str], plain: bool) -> str | None:
         return _mask_value(value)
     if not sensitive_name(key) or value.strip("\"'\\") == HIDDEN:
         return None
-    # A plain "key: value" in prose ("no token: expired") only counts for technical names.
-    if plain and ":" in m.group("sep") and not _technical(key):
-        return None
+    if plain and ":" in m.group("sep"):
+        # A plain "key: value" in prose ("no token: expired") only counts for technical
+        # names, and not when a sentence goes on ("no aws_secret_access_key: botocore stops").
+        if not _technical(key) or _PROSE.match(m.string, m.start("v")):
+            return None
     return _quote_like(value, HIDDEN)
 
 

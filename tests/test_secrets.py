@@ -192,6 +192,8 @@ def test_scrub_keeps_ordinary_text() -> None:
         "arn:aws:iam::123456789012:role/Deploy",
         "the SSO token expired at 2020-01-01T00:00:00Z: run aws sso login",
         "AWS_CONTAINER_CREDENTIALS_FULL_URI -> http://127.0.0.1:80/creds",
+        "[dev] has aws_access_key_id but no aws_secret_access_key: botocore stops here.",
+        "ec2.creds has AWSAccessKeyId but no AWSSecretKey: botocore raises KeyError.",
     ]:
         assert scrub(text) == text
 
