@@ -126,11 +126,11 @@ def _hidden_value(m: re.Match[str], plain: bool) -> str | None:
         return _mask_value(value)
     if not sensitive_name(key) or value.strip("\"'\\") == HIDDEN:
         return None
-    if plain and ":" in m.group("sep"):
-        # A plain "key: value" in prose ("no token: expired") only counts for technical
-        # names, and not when a sentence goes on ("no aws_secret_access_key: botocore stops").
-        if not _technical(key) or _PROSE.match(m.string, m.start("v")):
-            return None
+    # A plain "key: value" in prose ("no token: expired") only counts for technical
+    # names, and not when a sentence goes on ("no aws_secret_access_key: botocore stops").
+    prose = not _technical(key) or _PROSE.match(m.string, m.start("v"))
+    if plain and ":" in m.group("sep") and prose:
+        return None
     return _quote_like(value, HIDDEN)
 
 
