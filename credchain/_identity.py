@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import contextlib
 import logging
+import os
 import threading
 from collections.abc import Iterator, Mapping
 from typing import TYPE_CHECKING, Any
@@ -24,7 +25,7 @@ from typing import TYPE_CHECKING, Any
 import attrs
 
 from credchain._arn import ArnKind, parse_arn
-from credchain._mask import safe_url, scrub
+from credchain._mask import known_secrets, safe_url, scrub, sensitive_name
 from credchain.exceptions import IdentityError
 
 if TYPE_CHECKING:
@@ -39,6 +40,8 @@ MAX_RETRIES = 1
 # the prepared request (Authorization, X-Amz-Security-Token) and response bodies
 # (AssumeRole, GetRoleCredentials return secret keys while credentials load).
 _SECRET_LOGGERS = ("botocore.auth", "botocore.endpoint", "botocore.parsers")
+
+_KEY_VAR = "AWS_ACCESS_KEY_ID"
 
 _UNREACHABLE = frozenset(
     {
@@ -263,7 +266,8 @@ def _identify_here(
     if timeout is not None:
         config_kwargs.update(connect_timeout=timeout, read_timeout=timeout)
     endpoint = provider = None
-    with _scrubbed_botocore_logs():
+    known = known_secrets(_secret_values(os.environ), [os.environ.get(_KEY_VAR)])
+    with _scrubbed_botocore_logs(), known:
         bc_session = _botocore_session(profile, session)
         if state is not None:
             _restore_session(bc_session, state)
@@ -316,6 +320,11 @@ sys.path[:] = request["path"]
 from credchain._identity import _child_main
 sys.stdout.write(json.dumps(_child_main(request)) + "\\n")
 """
+
+
+def _secret_values(env: Mapping[str, str]) -> list[str]:
+    """The values of secret-looking variables (AWS_SECRET_ACCESS_KEY, tokens, passwords)."""
+    return [value for name, value in env.items() if sensitive_name(name)]
 
 
 def _session_state(session: object | None) -> dict[str, Any]:
@@ -406,5 +415,6 @@ def _identify_in_child(
             name if name.isidentifier() else "ChildProcessError", detail, kind="credentials"
         ) from None
     if "error" in answer:
-        raise IdentityError(**answer["error"])
+        with known_secrets(_secret_values(env), [env.get(_KEY_VAR)]):
+            raise IdentityError(**answer["error"])
     return Identity(**answer["identity"], report=report)
