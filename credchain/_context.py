@@ -9,6 +9,7 @@ moment, and ``~`` / ``$VAR`` expanded with the inspected environment's HOME.
 
 from __future__ import annotations
 
+import datetime
 import os
 import re
 import threading
@@ -35,6 +36,7 @@ class Context:
         run_process: bool = False,
         timeout: float | None = None,
         is_process_env: bool = False,
+        clock: Callable[[], datetime.datetime] | None = None,
     ) -> None:
         self.env = env
         self.instance_vars = dict(instance_vars or {})
@@ -55,6 +57,16 @@ class Context:
         self._futures: dict[str, Future[Any]] = {}
         self._pool: ThreadPoolExecutor | None = None
         self._lock = threading.Lock()
+        self._clock = clock
+        self._now: datetime.datetime | None = None
+
+    def now(self) -> datetime.datetime:
+        """The inspection's aware "now" (read once from the clock), to judge expiries by."""
+        if self._now is None:
+            from credchain._expiry import system_clock
+
+            self._now = (self._clock or system_clock)()
+        return self._now
 
     # -- paths ---------------------------------------------------------------------------
 

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import datetime
 import os
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any
 
 from credchain import _botocore
@@ -25,6 +26,7 @@ def explain(
     timeout: float | None = None,
     chain: Chain | None = None,
     load_foreign: bool = False,
+    clock: Callable[[], datetime.datetime] | None = None,
 ) -> Report:
     """Say which credentials botocore would use here, why, and what they shadow.
 
@@ -49,6 +51,8 @@ def explain(
             inserted appear in their place.
         load_foreign: call ``load()`` on providers credchain has no inspector
             for (only with a session's resolver); the report marks them.
+        clock: returns the aware "now" against which expiries are judged
+            (read once per inspection); default ``datetime.now(timezone.utc)``.
 
     Returns:
         A :class:`Report`.
@@ -77,6 +81,7 @@ def explain(
         run_process=run_process,
         timeout=timeout,
         is_process_env=env is None,
+        clock=clock,
     )
     try:
         return _walk(ctx, chain, explicit_key)
@@ -99,7 +104,7 @@ def _walk(ctx: Context, entries: Chain | None, explicit_key: str | None) -> Repo
     chain = build_chain(ctx, explicit, None if entries is None else list(entries))
     raises = message = None
     found: list[tuple[str, Finding, Status, object]] = []
-    winner_at = failed_at = None
+    winner_at = failed_at = undetermined_at = None
     if explicit_key is not None:
         # Session(aws_access_key_id=...): botocore returns these without walking its chain.
         ctx.key_ids.add(explicit_key)
@@ -114,6 +119,8 @@ def _walk(ctx: Context, entries: Chain | None, explicit_key: str | None) -> Repo
         status = finding.status
         if status is Status.FOUND and decided:
             status = Status.SHADOWED
+        if not decided and undetermined_at is None and _blocks(ctx, method, status):
+            undetermined_at = len(found)
         if not decided and status is Status.FOUND:
             winner_at, decided = len(found), True
         elif not decided and status is Status.ERROR:
@@ -124,20 +131,63 @@ def _walk(ctx: Context, entries: Chain | None, explicit_key: str | None) -> Repo
     # later provider is hidden in an earlier provider's text too.
     with known_secrets(ctx.secrets, ctx.key_ids):
         results = [_result(method, f, status, inspector) for method, f, status, inspector in found]
+        winner = None if winner_at is None else results[winner_at]
+        failed = None if failed_at is None else results[failed_at]
+        undetermined = None if undetermined_at is None else results[undetermined_at]
+        warnings = chain.warnings
+        if undetermined is not None:
+            # botocore's answer is that provider's, or (if it supplies nothing) what follows.
+            winner = failed = None
+            raises = message = None
+            warnings += (_undetermined_warning(undetermined),)
         return Report(
             providers=tuple(results),
-            winner=None if winner_at is None else results[winner_at],
+            winner=winner,
             raises=raises,
-            error=None if failed_at is None else results[failed_at],
+            error=failed,
             profile=str(profile_name),
             botocore_version=_botocore.version(),
             profile_source=_profile_source(ctx),
             message=scrub_foreign(message) if message else None,
-            warnings=chain.warnings,
+            warnings=warnings,
             network=ctx.network,
             run_process=ctx.run_process,
             explicit_credentials=explicit_key is not None,
+            undetermined=undetermined,
+            checked_at=ctx.now(),
         )
+
+
+def _blocks(ctx: Context, method: str, status: Status) -> bool:
+    """Does an ``unknown`` here leave botocore's answer open?
+
+    Every ``unknown`` met before the chain is decided does (a plugin provider
+    without an inspector, a process that did not finish, an inspector that
+    failed): botocore takes its answer from it if it has one. The instance
+    metadata service with ``network=False`` is the exception: not asking it was
+    the caller's choice, and the report says so where it stands.
+    """
+    return status is Status.UNKNOWN and not (method == "iam-role" and not ctx.network)
+
+
+def _undetermined_warning(p: ProviderResult) -> str:
+    what = f"{p.method} ({p.source})" if p.source else p.method
+    return (
+        f"credchain cannot tell what {what} supplies, and botocore asks it before any "
+        f"provider credchain found credentials in: botocore's answer depends on it. {hint(p)}"
+    )
+
+
+def hint(p: ProviderResult) -> str:
+    """What would let credchain decide an ``undetermined`` provider."""
+    if p.provider_class == "BotocoreProvider":
+        return (
+            "Pass load_foreign=True to explain() to call its load(), or register an "
+            "inspector for it."
+        )
+    if p.method == "custom-process":
+        return "Give the process more time (timeout=, --timeout) or run it yourself."
+    return "Register an inspector for it (see the plugins page)."
 
 
 def _explicit(access_key: str) -> Finding:
@@ -148,6 +198,7 @@ def _explicit(access_key: str) -> Finding:
         "uses them and never walks its provider chain.",
         access_key=access_key,
         fix="create the session without explicit credentials",
+        usable=True,
     )
 
 
@@ -174,4 +225,11 @@ def _result(method: str, f: Finding, status: Status, inspector: object) -> Provi
         details=tuple(f.details),
         fix=f.fix,
         provider_class=type(inspector).__name__ if inspector is not None else None,
+        expires_at=f.expires_at,
+        usable=f.usable,
+        usable_reason=f.usable_reason,
+        role_name=f.role_name,
+        account=f.account,
+        partition=f.partition,
+        stop=f.stop,
     )

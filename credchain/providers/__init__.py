@@ -10,6 +10,7 @@ without doing what was not allowed (``unknown``). Placing findings in the chain
 
 from __future__ import annotations
 
+import datetime
 from typing import cast
 
 import attrs
@@ -44,6 +45,13 @@ class Finding:
     message: str | None = attrs.field(default=None, repr=_shown)  # botocore's, for `raises`
     details: tuple[str, ...] = attrs.field(default=(), repr=_shown)
     fix: str | None = attrs.field(default=None, repr=_shown)
+    expires_at: datetime.datetime | None = None  # aware; of the credentials or token behind
+    usable: bool | None = None  # will they work at first use (None: not checked)
+    usable_reason: str | None = attrs.field(default=None, repr=_shown)  # why False / unchecked
+    role_name: str | None = None  # where the name is known but not the ARN (SSO)
+    account: str | None = None
+    partition: str | None = None  # of the role, where role_name / account stand for its ARN
+    stop: str | None = attrs.field(default=None, repr=_shown)  # how to stop it winning
 
 
 def error(exc: BaseException, source: str | None, reason: str, **kw: object) -> Finding:

@@ -61,6 +61,8 @@ class ProcessProvider:
                 source,
                 f"runs `{shown}` (not run: {why}); botocore would run it and use its output.",
                 fix=fix,
+                usable=None,
+                usable_reason="the process was not run, so its output was not checked",
             )
         try:
             return _run(ctx, argv, shown, source, profile_config, fix)
@@ -91,6 +93,7 @@ def _run(
             source,
             f"`{shown}` did not finish within {timeout:g} s (killed); botocore would wait for it.",
             fix=fix,
+            usable_reason=f"the process did not finish within {timeout:g} s",
         )
     if p.returncode != 0:
         # botocore puts stderr in its message; a failing process may print anything there,
@@ -120,17 +123,37 @@ def _run(
     parsed.get("SessionToken")
     parsed.get("AccountId") or config.get("aws_account_id")
     expiry = parsed.get("Expiration")
+    expires_at = None
+    usable: bool | None = True
+    usable_reason = None
     if expiry is not None:
-        from dateutil.parser import parse
+        from credchain._expiry import aware, is_expired, parse, relative
 
-        parse(expiry)
+        expires_at = aware(parse(expiry))
+        if expires_at is None:
+            usable = False
+            usable_reason = "its Expiration has no time zone, which botocore cannot compare"
+        elif is_expired(expires_at, ctx.now()):
+            # botocore runs the process again at first use and raises if still expired.
+            usable = False
+            usable_reason = f"the credentials it printed {relative(expires_at, ctx.now())}"
     if isinstance(access_key, str):
         ctx.key_ids.add(access_key)
+    reason = f"ran `{shown}`: it printed valid credentials" + (
+        f" (expiring {expiry})." if expiry else " (no expiry)."
+    )
+    if usable_reason:
+        reason += (
+            f" But {usable_reason}: botocore runs it again at first use and fails if it "
+            "prints expired credentials again."
+        )
     return Finding(
         Status.FOUND,
         source,
-        f"ran `{shown}`: it printed valid credentials"
-        + (f" (expiring {expiry})." if expiry else " (no expiry)."),
+        reason,
         access_key=access_key if isinstance(access_key, str) else None,
         fix=fix,
+        expires_at=expires_at,
+        usable=usable,
+        usable_reason=usable_reason,
     )

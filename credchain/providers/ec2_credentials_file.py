@@ -66,4 +66,5 @@ class OriginalEC2Provider:
             f"long-term keys in {path} (named by {ENV}).",
             access_key=access_key,
             fix=f"unset {ENV}",
+            usable=True,
         )
