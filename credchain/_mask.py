@@ -34,6 +34,7 @@ from urllib.parse import quote, quote_plus
 
 # Access key ids (AKIA…, ASIA…, and the other IAM unique-id prefixes) anywhere in free text.
 _KEY_ID = re.compile(r"\b(A3T[A-Z0-9]|AKIA|ASIA|AGPA|AIDA|AROA|AIPA|ANPA|ANVA|ASCA)[A-Z0-9]{12,}\b")
+_KEY_ID_PREFIXES = ("A3T", "AKIA", "ASIA", "AGPA", "AIDA", "AROA", "AIPA", "ANPA", "ANVA", "ASCA")
 # Anything that looks like a secret access key or a long token (40+ base64-ish characters).
 _LONG_SECRET = re.compile(r"[A-Za-z0-9/+=_\-]{40,}")
 
@@ -320,25 +321,28 @@ def scrub(text: str, secrets: Iterable[str | None] = (), key_ids: Iterable[str |
     secret stands (URL user info, sensitive query values, keys and headers)."""
     if not text:
         return text
-    known = Secrets(secrets, key_ids)
-    all_secrets = set(known.secrets)
-    all_key_ids = set(known.key_ids)
-    for more in _KNOWN.get():
+    all_secrets: set[str] = set()
+    all_key_ids: set[str] = set()
+    for more in (Secrets(secrets, key_ids), *_KNOWN.get()):
         all_secrets |= more.secrets
         all_key_ids |= more.key_ids
     if "metadata: " in text:
         text = withhold_body(text)
-    text = _hide_known(text, all_secrets, all_key_ids)
+    if all_secrets or all_key_ids:
+        text = _hide_known(text, all_secrets, all_key_ids)
     if "://" in text:
         text = _URL_USERINFO.sub(lambda m: m.group(1) + HIDDEN + "@", text)
     if "=" in text:
         text = _QUERY_PARAM.sub(_hide_query, text)
-    if "author" in text.lower() or "cookie" in text.lower() or "metadata-token" in text.lower():
-        text = _HEADER.sub(lambda m: m.group(1) + m.group(2) + HIDDEN, text)
     lowered = text.translate(_ASCII_LOWER)  # the same length: indexes stay valid
+    if "author" in lowered or "cookie" in lowered or "metadata-token" in lowered:
+        text = _HEADER.sub(lambda m: m.group(1) + m.group(2) + HIDDEN, text)
+        lowered = text.translate(_ASCII_LOWER)
     if ("=" in text or ":" in text) and any(name in lowered for name in _NAMES):
         text = _hide_assignments(text, lowered)
-    return _KEY_ID.sub(lambda m: mask_key(m.group(0)) or "", text)
+    if any(prefix in text for prefix in _KEY_ID_PREFIXES):
+        text = _KEY_ID.sub(lambda m: mask_key(m.group(0)) or "", text)
+    return text
 
 
 def scrub_optional(text: str | None) -> str | None:
