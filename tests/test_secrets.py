@@ -93,7 +93,7 @@ KNOWN_FORMS = [
 ]
 
 
-@settings(max_examples=1200, deadline=None)
+@settings(max_examples=1000, deadline=None)
 @given(
     secret=secrets_(),
     key_id=key_ids(),
@@ -155,7 +155,7 @@ UNKNOWN_FORMS = [
 ]
 
 
-@settings(max_examples=1500, deadline=None)
+@settings(max_examples=1200, deadline=None)
 @given(
     secret=secrets_(),
     url_secret=secrets_(_URL_SAFE_TAIL),
@@ -343,7 +343,7 @@ def _everything(s: dict[str, Any]) -> tuple[list[str], list[str]]:
     return [*s["secret"], *s["url_secret"]], list(s["key_id"])
 
 
-@settings(max_examples=40, deadline=None, suppress_health_check=FIXTURES)
+@settings(max_examples=30, deadline=None, suppress_health_check=FIXTURES)
 @given(s=scenarios(), network=st.booleans(), verify=st.integers(0, 3))
 def test_explain_shows_no_planted_secret_on_any_channel(
     tmp_path_factory: pytest.TempPathFactory,
@@ -380,7 +380,7 @@ def test_explain_shows_no_planted_secret_on_any_channel(
     assert_hidden(logged, secrets, ids, "logs")
 
 
-@settings(max_examples=20, deadline=None, suppress_health_check=FIXTURES)
+@settings(max_examples=15, deadline=None, suppress_health_check=FIXTURES)
 @given(token=secrets_(), secret=secrets_(), key_id=key_ids(), shape=st.integers(0, 3))
 def test_container_error_bodies_never_show(
     tmp_path_factory: pytest.TempPathFactory,
