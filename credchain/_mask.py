@@ -196,6 +196,12 @@ def _mask_value(value: str) -> str:
     return value.replace(stripped, mask_key(stripped) or "")
 
 
+def _hide_userinfo(m: re.Match[str]) -> str:
+    if not m.group(0)[len(m.group(1)) :].strip("*@"):  # hidden already (``****@``)
+        return m.group(0)
+    return m.group(1) + HIDDEN + "@"
+
+
 def _hide_query(m: re.Match[str]) -> str:
     name = m.group(2)
     n = _norm(name)
@@ -331,7 +337,7 @@ def scrub(text: str, secrets: Iterable[str | None] = (), key_ids: Iterable[str |
     if all_secrets or all_key_ids:
         text = _hide_known(text, all_secrets, all_key_ids)
     if "://" in text:
-        text = _URL_USERINFO.sub(lambda m: m.group(1) + HIDDEN + "@", text)
+        text = _URL_USERINFO.sub(_hide_userinfo, text)
     if "=" in text:
         text = _QUERY_PARAM.sub(_hide_query, text)
     lowered = text.translate(_ASCII_LOWER)  # the same length: indexes stay valid
