@@ -96,7 +96,8 @@ def _check_role(config: pytest.Config) -> None:
     try:
         identity = assert_role(role, account=account, verify=not config.getoption("aws_no_verify"))
     except (CredchainError, ValueError) as exc:  # no secrets: failure, or a malformed option
-        pytest.exit(f"credchain: {_scrub(str(exc))}", returncode=pytest.ExitCode.USAGE_ERROR)
+        # A usage error is printed once ("ERROR: ..."); pytest.exit() here prints it twice.
+        raise pytest.UsageError(f"credchain: {_scrub(str(exc))}") from None
     config.stash[_IDENTITY] = identity
 
 
