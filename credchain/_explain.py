@@ -84,9 +84,16 @@ def explain(
         clock=clock,
     )
     try:
-        return _walk(ctx, chain, explicit_key)
+        report = _walk(ctx, chain, explicit_key)
     finally:
         ctx.close()
+    if session is not None:
+        from credchain import _aio_session
+
+        aio_session = _aio_session.aio_session(session)
+        if aio_session is not None:  # aiobotocore's version and its chain's drift
+            report = _aio_session.annotate(report, aio_session, chain)
+    return report
 
 
 def _profile_source(ctx: Context) -> str | None:

@@ -123,6 +123,8 @@ class Report:
     undetermined: ProviderResult | None = None
     #: The inspection's "now" (its clock), against which expiries were judged.
     checked_at: datetime.datetime | None = None
+    #: The aiobotocore version whose resolver was read (``explain(session=AioSession())``).
+    aiobotocore_version: str | None = None
 
     @property
     def shadowed(self) -> tuple[ProviderResult, ...]:
@@ -150,6 +152,11 @@ class Report:
             "explicit_credentials": self.explicit_credentials,
             "undetermined": self.undetermined.method if self.undetermined else None,
             "checked_at": None if self.checked_at is None else _iso(self.checked_at),
+            **(
+                {"aiobotocore_version": self.aiobotocore_version}
+                if self.aiobotocore_version
+                else {}
+            ),
         }
 
     def to_json(self, indent: int | None = None) -> str:
