@@ -85,6 +85,8 @@ def render_report(report: Report) -> str:
         f"credchain: botocore {report.botocore_version}, profile {report.profile!r}"
         + (f" (from {report.profile_source})" if report.profile_source else "")
     ]
+    if report.aiobotocore_version:  # an AioSession: the chain is aiobotocore's own
+        lines[0] += f"; aiobotocore {report.aiobotocore_version}'s chain"
     for warning in report.warnings:
         lines += _wrap(f"warning: {warning}", "")
     lines.append("")

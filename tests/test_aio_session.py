@@ -48,7 +48,9 @@ def test_every_aiobotocore_provider_maps_to_an_inspector(sandbox: Sandbox) -> No
 
 def test_versions_are_in_the_report(sandbox: Sandbox) -> None:
     """to_dict() has botocore's and aiobotocore's versions; a botocore session no aio key."""
-    d = credchain.explain(session=AioSession()).to_dict()
+    report = credchain.explain(session=AioSession())
+    assert f"aiobotocore {aiobotocore.__version__}'s chain" in str(report).splitlines()[0]
+    d = report.to_dict()
     assert d["botocore_version"] == botocore.__version__
     assert d["aiobotocore_version"] == aiobotocore.__version__
     assert "aiobotocore_version" not in credchain.explain().to_dict()
