@@ -527,3 +527,12 @@ def test_cancelled_aio_sts_call_closes_its_connections(sandbox: Sandbox) -> None
     finally:
         silent.close()
     assert _credchain_threads() == []
+
+
+@needs_aiobotocore
+def test_assert_role_with_an_aioboto3_session(instance: Sandbox, moto_sts: dict[str, str]) -> None:
+    """An aioboto3 Session is inspected and verified through the AioSession it wraps."""
+    aioboto3 = pytest.importorskip("aioboto3", reason="aioboto3 is not installed")
+    identity = asyncio.run(credchain.aio.assert_role(ROLE, session=aioboto3.Session()))
+    assert identity.verified and identity.provider == "iam-role"
+    assert identity.report is not None and identity.report.aiobotocore_version is not None
