@@ -3,28 +3,20 @@
 from __future__ import annotations
 
 import datetime
-import enum
 import json
-from typing import Any
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any
 
 import attrs
 
+from credchain._render import render_report
+from credchain._status import Status
 
-class Status(str, enum.Enum):
-    """What one provider of the chain contributes.
+if TYPE_CHECKING:
+    from credchain._settings import Endpoint, Setting
 
-    .. versionadded:: 0.1.0
-    """
 
-    FOUND = "found"
-    SHADOWED = "shadowed"
-    NOT_FOUND = "not-found"
-    ERROR = "error"
-    DISABLED = "disabled"
-    UNKNOWN = "unknown"
-
-    def __str__(self) -> str:
-        return self.value
+__all__ = ["ProviderResult", "Report", "Status"]
 
 
 @attrs.frozen
@@ -125,6 +117,36 @@ class Report:
     checked_at: datetime.datetime | None = None
     #: The aiobotocore version whose resolver was read (``explain(session=AioSession())``).
     aiobotocore_version: str | None = None
+    #: Every botocore session variable: the value botocore would use and its source.
+    settings: Mapping[str, Setting] = attrs.field(factory=dict, hash=False)
+    # The inspection's context, kept for endpoints(): never shown, compared or pickled.
+    _context: Any = attrs.field(default=None, repr=False, eq=False, hash=False, alias="context")
+    _endpoints: dict[str, Endpoint] = attrs.field(
+        factory=dict, init=False, repr=False, eq=False, hash=False
+    )
+
+    @property
+    def region(self) -> str | None:
+        """The region botocore would use (``settings["region"].value``), or None.
+
+        .. versionadded:: 0.2.0
+        """
+        setting = self.settings.get("region")
+        return None if setting is None or setting.value is None else str(setting.value)
+
+    def endpoints(self) -> Mapping[str, Endpoint]:
+        """The STS endpoint (and SSO's, for an SSO profile) a botocore client would use.
+
+        Computed on the first call, from clients built for the inspected
+        environment and files: no credentials loaded, no connection opened.
+
+        .. versionadded:: 0.2.0
+        """
+        if not self._endpoints and self._context is not None:
+            from credchain._settings import endpoints_of
+
+            self._endpoints.update(endpoints_of(self._context))
+        return dict(self._endpoints)
 
     @property
     def shadowed(self) -> tuple[ProviderResult, ...]:
@@ -157,6 +179,8 @@ class Report:
                 if self.aiobotocore_version
                 else {}
             ),
+            "region": self.region,
+            "settings": {name: s.to_dict() for name, s in self.settings.items()},
         }
 
     def to_json(self, indent: int | None = None) -> str:
@@ -164,8 +188,6 @@ class Report:
         return json.dumps(self.to_dict(), indent=indent)
 
     def __str__(self) -> str:
-        from credchain._render import render_report
-
         return render_report(self)
 
 
