@@ -205,6 +205,7 @@ async def assert_role(
     timeout: float | None = 5.0,
     min_validity: datetime.timedelta | None = None,
     clock: Callable[[], datetime.datetime] | None = None,
+    region: str | None = None,
 ) -> Identity:
     """:func:`credchain.assert_role`, awaited.
 
@@ -222,6 +223,7 @@ async def assert_role(
         timeout: as for :func:`credchain.assert_role`.
         min_validity: as for :func:`credchain.assert_role`.
         clock: as for :func:`credchain.assert_role`.
+        region: as for :func:`credchain.assert_role`.
 
     Returns:
         The :class:`credchain.Identity`: verified when ``verify=True``.
@@ -235,6 +237,7 @@ async def assert_role(
     await _module("credchain._assert_role")
     from credchain._assert_role import (
         _check_chain,
+        _check_region,
         _check_validity,
         _Expected,
         _sts_error,
@@ -249,6 +252,8 @@ async def assert_role(
     report = await explain(
         profile=profile, session=session, env=env, network=True, run_process=False, clock=clock
     )
+    if region is not None:
+        _check_region(expected, report, region)
     winner = _check_chain(expected, report, offline=not verify)
     if min_validity is not None and winner is not None:
         _check_validity(expected, report, winner, min_validity)

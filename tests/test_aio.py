@@ -107,6 +107,29 @@ def _comparable(report: credchain.Report) -> dict[str, Any]:
     return d
 
 
+@pytest.mark.parametrize("name", ["explain", "identify", "assert_role", "require_role"])
+def test_same_signature_as_the_sync_api(name: str) -> None:
+    """Each awaitable check takes exactly the sync function's parameters, with its defaults."""
+    import inspect
+
+    sync = inspect.signature(getattr(credchain, name)).parameters
+    awaited = inspect.signature(getattr(credchain.aio, name)).parameters
+    assert [(p.name, p.kind, p.default) for p in awaited.values()] == [
+        (p.name, p.kind, p.default) for p in sync.values()
+    ]
+    assert inspect.iscoroutinefunction(getattr(credchain.aio, name))
+
+
+def test_assert_role_awaited_checks_the_region(sandbox: Sandbox) -> None:
+    """region= fails as in the sync API when botocore would use another region."""
+    sandbox.write_config("default", role_arn="arn:aws:iam::123456789012:role/Deployer")
+    sandbox.write_credentials(
+        "default", aws_access_key_id="AKIAIOSFODNN7EXAMPLE", aws_secret_access_key="NEVER-R"
+    )
+    with pytest.raises(RoleAssertionError, match="eu-west-1"):
+        asyncio.run(credchain.aio.assert_role("Deployer", verify=False, region="eu-west-1"))
+
+
 def test_explain_awaited_equals_explain(sandbox: Sandbox) -> None:
     """``await credchain.aio.explain(...)`` returns the report the sync explain() returns."""
     sandbox.write_credentials(
