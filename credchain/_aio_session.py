@@ -14,7 +14,6 @@ session of it was given (which proves it is loaded) or an async STS call needs i
 
 from __future__ import annotations
 
-import asyncio
 import contextlib
 import logging
 import sys
@@ -165,6 +164,8 @@ def run_coroutine(awaitable: Awaitable[Any]) -> Any:
     a foreign aiobotocore provider's ``load()``, the sync ``identify()`` of an
     ``AioSession``.
     """
+    import asyncio
+
     box: dict[str, Any] = {}
 
     async def main() -> Any:
