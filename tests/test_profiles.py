@@ -310,6 +310,7 @@ class TestCommand:
             "source",
             "problems",
             "unchecked",
+            "notes",
             "region",
             "region_source",
         ]
