@@ -221,7 +221,8 @@ async def identify_async(
     from aiobotocore.config import AioConfig
 
     from credchain._arn import parse_arn
-    from credchain._identity import MAX_RETRIES, Identity, _identity_error, _safe_url
+    from credchain._identity import MAX_RETRIES, Identity, _identity_error
+    from credchain._mask import safe_url
 
     config_kwargs: dict[str, Any] = {"retries": {"max_attempts": MAX_RETRIES, "mode": "standard"}}
     if timeout is not None:
@@ -231,7 +232,7 @@ async def identify_async(
     with _quiet_secret_loggers():
         try:
             async with session.create_client("sts", config=AioConfig(**config_kwargs)) as client:
-                endpoint = _safe_url(client.meta.endpoint_url)
+                endpoint = safe_url(client.meta.endpoint_url)
                 credentials = await session.get_credentials()
                 if credentials is not None:
                     provider = getattr(credentials, "method", None)
@@ -269,14 +270,14 @@ def identify_blocking(
 ) -> Identity:
     """:func:`identify_async` for synchronous callers, in its own loop and thread.
 
-    With ``env`` the environment is swapped (``patched_environ``) in that thread
-    for the duration, as the sync ``identify()`` does.
+    ``env`` must be None: ``identify(env=...)`` runs botocore in a child
+    interpreter with that environment instead (``os.environ`` is never swapped).
     """
-    from credchain._identity import patched_environ
+    if env is not None:
+        raise ValueError("identify_blocking() takes no env=; identify(env=...) runs in a child")
 
     async def call() -> Identity:
-        with patched_environ(env):
-            return await identify_async(session, timeout=timeout, report=report)
+        return await identify_async(session, timeout=timeout, report=report)
 
     result: Identity = run_coroutine(call())
     return result

@@ -267,7 +267,7 @@ def _identify_here(
     if aio_session(session) is not None:  # aiobotocore's own STS client, in a loop of its own
         if profile is not None:
             raise ValueError("pass either profile= or session=, not both")
-        return identify_blocking(aio_session(session), env=env, timeout=timeout, report=report)
+        return identify_blocking(aio_session(session), env=None, timeout=timeout, report=report)
     config_kwargs: dict[str, Any] = {"retries": {"max_attempts": MAX_RETRIES, "mode": "standard"}}
     if timeout is not None:
         config_kwargs.update(connect_timeout=timeout, read_timeout=timeout)
@@ -347,8 +347,8 @@ def _session_state(session: object | None) -> dict[str, Any]:
     state: dict[str, Any] = {"variables": variables}
     explicit = getattr(bc_session, "_credentials", None)
     if explicit is not None and getattr(explicit, "method", None) == "explicit":
-        frozen = explicit.get_frozen_credentials()
-        state["credentials"] = [frozen.access_key, frozen.secret_key, frozen.token]
+        # The attributes, not get_frozen_credentials(): aiobotocore's is a coroutine.
+        state["credentials"] = [explicit.access_key, explicit.secret_key, explicit.token]
     return state
 
 
