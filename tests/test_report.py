@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import json
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
+from schema_check import validate_json
 
 import credchain
 from credchain._mask import mask_key, redact_command, scrub, scrub_foreign
@@ -64,7 +64,8 @@ class TestReport:
     def test_json_keys_and_order(self, tmp_path: Path) -> None:
         """to_json() is the contract's keys first, stable, and JSON-parseable."""
         report = credchain.explain(env=_env(tmp_path), network=False)
-        data = json.loads(report.to_json())
+        data = validate_json(report.to_json(), "report")
+        assert data["schema"] == 1
         assert list(data)[:6] == [
             "profile",
             "botocore_version",
