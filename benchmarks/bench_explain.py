@@ -25,6 +25,24 @@ def _median_import(module: str, runs: int = 15) -> float:
     return statistics.median(out)
 
 
+def _median_code(code: str, runs: int = 9) -> float:
+    out = [float(subprocess.check_output([sys.executable, "-c", code])) for _ in range(runs)]
+    return statistics.median(out)
+
+
+#: In a fresh process: what reading botocore's own chain order costs credchain when the
+#: installed botocore is not a version it verified (importing botocore.credentials included).
+_COLD_ORDER = (
+    "import time; import credchain._botocore as b; b.verified = lambda v=None: False; "
+    "t = time.perf_counter(); b.botocore_chain(False); print(time.perf_counter() - t)"
+)
+_COLD_BOTOCORE = (
+    "import time, os; os.environ['AWS_EC2_METADATA_DISABLED'] = 'true'; "
+    "t = time.perf_counter(); import botocore.session; "
+    "botocore.session.Session().get_credentials(); print(time.perf_counter() - t)"
+)
+
+
 def _median(fn, runs: int) -> float:  # type: ignore[no-untyped-def]
     fn()  # warm
     samples = []
@@ -68,6 +86,13 @@ def main() -> None:
     rows = []
     imp_c, imp_b = _median_import("credchain"), _median_import("botocore.session")
     rows.append(("import credchain / import botocore.session", imp_c, imp_b))
+    rows.append(
+        (
+            "cold: chain order read from botocore / import + get_credentials()",
+            _median_code(_COLD_ORDER),
+            _median_code(_COLD_BOTOCORE),
+        )
+    )
 
     with tempfile.TemporaryDirectory() as tmp:
         home = Path(tmp)
@@ -82,6 +107,36 @@ def main() -> None:
         c = _median(lambda: credchain.explain(network=False), 200)
         b = _median(lambda: botocore.session.Session().get_credentials(), 200)
         rows.append(("explain(network=False) / Session().get_credentials(), small config", c, b))
+
+        # The settings alone (already inside the row above): every session variable with
+        # its source, against botocore resolving every variable on a fresh session.
+        from botocore import UNSIGNED
+        from botocore.config import Config
+        from botocore.configprovider import BOTOCORE_DEFAUT_SESSION_VARIABLES
+
+        from credchain._context import Context
+        from credchain._settings import settings_of
+
+        def all_variables() -> None:
+            session = botocore.session.Session()
+            for name in BOTOCORE_DEFAUT_SESSION_VARIABLES:
+                session.get_config_variable(name)
+
+        c = _median(lambda: settings_of(Context(dict(os.environ))), 200)
+        b = _median(all_variables, 200)
+        rows.append(("settings with sources / every get_config_variable, fresh session", c, b))
+
+        # Report.endpoints(): an unsigned STS client for the inspected world, built lazily.
+        def endpoints() -> None:
+            credchain.explain(network=False).endpoints()
+
+        def sts_client() -> None:
+            config = Config(signature_version=UNSIGNED)
+            botocore.session.Session().create_client("sts", config=config)
+
+        c = _median(endpoints, 20)
+        b = _median(sts_client, 20)
+        rows.append(("explain(network=False).endpoints() / create_client('sts')", c, b))
 
         # An instance metadata service that never answers, and nothing else configured.
         (home / ".aws" / "credentials").unlink()

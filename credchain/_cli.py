@@ -92,10 +92,17 @@ def _explain(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         data = report.to_dict()
         if identity is not None:
             data["identity"] = identity
-        out.write((report.to_json() if identity is None else json.dumps(data)) + "\n")
+        if args.settings:
+            data["endpoints"] = {k: e.to_dict() for k, e in report.endpoints().items()}
+        plain = identity is None and not args.settings
+        out.write((report.to_json() if plain else json.dumps(data)) + "\n")
     else:
         paint = painter(use_color(out, args.no_color))
         out.write(_paint_report(str(report), paint) + "\n")
+        if args.settings:
+            from credchain._render import settings_table
+
+            out.write(f"\nSettings (botocore's session variables):\n{settings_table(report)}\n")
         if identity is not None and "error" in identity:
             out.write(f"\n{paint('error', 'identity')}: not verified: {identity['error']}\n")
         elif identity is not None:
@@ -147,6 +154,7 @@ def _assert_role(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
             profile=args.profile,
             timeout=args.timeout,
             min_validity=args.min_validity,
+            region=args.region,
         )
     except RoleAssertionError as e:
         paint = painter(use_color(err, args.no_color))
@@ -242,6 +250,7 @@ examples:
   credchain explain --no-network         # open no socket: the instance role is "unknown"
   credchain explain --json | jq .winner  # machine-readable, stable keys
   credchain explain --verify             # also ask STS who the credentials are
+  credchain explain --settings           # every botocore setting and where it comes from
 """
 
 ASSERT_EPILOG = """\
@@ -262,6 +271,7 @@ examples:
   credchain assert-role 'AWSReservedSSO_Admin_*' --profile prod
   credchain assert-role MyAppRole --no-verify      # from configuration, no STS call
   credchain assert-role '*' --min-validity 1h      # a worker needs an hour of validity
+  credchain assert-role MyAppRole --region eu-west-1  # and botocore's region
   ExecStartPre=/usr/local/bin/credchain assert-role MyAppRole   # systemd unit
 """
 
@@ -332,6 +342,11 @@ def build_parser() -> argparse.ArgumentParser:
     explain.add_argument(
         "--verify", action="store_true", help="also call sts:GetCallerIdentity (exit 1 if it fails)"
     )
+    explain.add_argument(
+        "--settings",
+        action="store_true",
+        help="also print every botocore setting with its source, and the STS/SSO endpoints",
+    )
 
     assert_ = command(
         "assert-role",
@@ -350,6 +365,9 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="DURATION",
         type=_duration,
         help="fail when the credentials expire sooner (90s, 30m, 1h, 1h30m, seconds)",
+    )
+    assert_.add_argument(
+        "--region", metavar="R", help="also fail unless botocore would use this region"
     )
     assert_.add_argument(
         "--timeout",

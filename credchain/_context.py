@@ -14,10 +14,14 @@ import os
 import re
 import threading
 from collections.abc import Callable, Mapping
-from concurrent.futures import Future, ThreadPoolExecutor
-from typing import Any, TypeVar
+from concurrent.futures import ThreadPoolExecutor
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from credchain import _botocore
+from credchain._io import files, process
+
+if TYPE_CHECKING:
+    from credchain._io.http import Pending, Probe
 
 T = TypeVar("T")
 
@@ -51,10 +55,11 @@ class Context:
         self._profile_maps: dict[str, Any] = {}
         self._line_index: dict[str, dict[tuple[str, str], int]] = {}
         self._expanded: dict[str, str] = {}
+        self._reads: dict[tuple[str, bool], Any] = {}
         self.inspectors: dict[Any, Any] = {}
         self._vars: dict[tuple[Any, ...], Any] = {}  # built chains, see _chain.build_chain
         self._full_config: dict[str, Any] | None = None
-        self._futures: dict[str, Future[Any]] = {}
+        self._probes: dict[str, Pending[Any]] = {}
         self._pool: ThreadPoolExecutor | None = None
         self._lock = threading.Lock()
         self._clock = clock
@@ -142,6 +147,7 @@ class Context:
             from botocore.configloader import raw_config_parse
 
             try:
+                files.too_big(path, what="the INI file")
                 self._ini_cache[path] = parsed = raw_config_parse(path)
                 self._collect_secrets(parsed)
             except Exception as e:  # ConfigNotFound, ConfigParseError: re-raised each time
@@ -205,6 +211,80 @@ class Context:
             raise ProfileNotFound(profile=profile_name)
         return profile_map[profile_name]
 
+    # -- the door: files and processes ---------------------------------------------------
+
+    def path(self, *parts: str) -> str:
+        """``os.path.join``: providers build cache paths with it."""
+        return os.path.join(*parts)
+
+    def exists(self, path: str) -> bool:
+        """``os.path.exists`` (stat only: nothing is opened)."""
+        return os.path.exists(path)
+
+    def is_file(self, path: str) -> bool:
+        """``os.path.isfile``: a regular file, following symlinks (a loop is False)."""
+        return os.path.isfile(path)
+
+    def is_readable_file(self, path: str) -> bool:
+        """A regular file this process may read (stat and access only: nothing is opened)."""
+        return os.path.isfile(path) and os.access(path, os.R_OK)
+
+    def read_text(self, path: str, *, what: str = "the file") -> str:
+        """A file credchain reads beyond botocore's walk: regular only, capped, UTF-8.
+
+        Raises:
+            OSError: missing, unreadable, a symlink loop.
+            credchain._io.files.Refused: not a regular file, or over the cap.
+        """
+        return files.read_regular(path, what=what).decode("utf-8")
+
+    def read_as_botocore(self, path: str, *, what: str = "the file") -> str:
+        """``open(path).read()`` where botocore itself would call it at this point of its walk.
+
+        Reached, a FIFO or device is read as botocore would, but only until the
+        bound and the cap (past them: ``Refused``, botocore would block). Below
+        the winner, only a regular file is read.
+        """
+        with files.text_stream(self._read_raw(path, what)) as f:
+            return f.read()
+
+    def key_val_file(self, path: str, *, what: str = "the file") -> dict[str, str]:
+        """botocore's ``parse_key_val_file`` on ``path``, read through :meth:`read_as_botocore`."""
+        from botocore.utils import parse_key_val_file
+
+        def opener(name: str) -> Any:
+            return files.text_stream(self._read_raw(name, what))
+
+        parsed: dict[str, str] = parse_key_val_file(path, _open=opener)
+        return parsed
+
+    def _read_raw(self, path: str, what: str) -> bytes:
+        # Read (or waited on) once per inspection: a FIFO costs its bound once, not per profile.
+        key = (path, self.reached)
+        if key not in self._reads:
+            try:
+                if self.reached:
+                    self._reads[key] = files.read_like_open(path, what=what, wait=self.timeout)
+                else:
+                    self._reads[key] = files.read_regular(path, what=what)
+            except Exception as e:
+                self._reads[key] = e
+        return _cached(self._reads[key])  # type: ignore[no-any-return]
+
+    def which(self, program: str) -> str | None:
+        """Where the process would find ``program`` with the inspected ``PATH``."""
+        return process.which(program, self.env.get("PATH", os.defpath))
+
+    def run(self, argv: list[str]) -> process.Completed:
+        """Run a command as botocore would, in the inspected environment, bounded.
+
+        Raises:
+            OSError: it can't be started.
+            credchain._io.process.Stopped: killed (with its process group) at a bound.
+        """
+        timeout = self.timeout if self.timeout is not None else process.DEFAULT_TIMEOUT
+        return process.run(argv, env=self.env, timeout=timeout)
+
     # -- secrets ---------------------------------------------------------------------------
 
     def _collect_secrets(self, sections: Mapping[str, Any]) -> None:
@@ -228,18 +308,42 @@ class Context:
 
     # -- probes ----------------------------------------------------------------------------
 
-    def probe(self, name: str, fn: Callable[[], T]) -> Future[T]:
-        """Run a network probe once per inspection, concurrently with everything else."""
+    def probe(
+        self,
+        name: str,
+        fn: Callable[[Probe], T],
+        *,
+        bound: float,
+        request_timeout: float,
+        proxies: Mapping[str, str] | None = None,
+    ) -> Pending[T]:
+        """Start a network probe once per inspection, concurrently with everything else.
+
+        ``bound`` limits the whole probe (all its attempts and requests, from the first on);
+        ``request_timeout`` is botocore's own per-request timeout. The probe's
+        session and sockets are closed by :meth:`close`.
+        """
+        from credchain._io.http import Pending, Probe
+
         with self._lock:
-            if name not in self._futures:
+            if name not in self._probes:
                 if self._pool is None:
                     self._pool = ThreadPoolExecutor(max_workers=4, thread_name_prefix="credchain")
-                self._futures[name] = self._pool.submit(fn)
-            return self._futures[name]
+                probe = Probe(bound, request_timeout, proxies)
+                self._probes[name] = Pending(self._pool.submit(fn, probe), probe)
+            return self._probes[name]
 
     def close(self) -> None:
-        if self._pool is not None:
-            self._pool.shutdown(wait=False)
+        """End every probe: shut its sockets, wait for its threads, close its session."""
+        with self._lock:
+            probes = list(self._probes.values())
+            pool, self._pool = self._pool, None
+        for pending in probes:
+            pending.probe.abort()
+        if pool is not None:
+            pool.shutdown(wait=True)
+        for pending in probes:
+            pending.probe.close()
 
 
 def _cached(value: Any) -> Any:
@@ -252,9 +356,8 @@ def _index_lines(path: str) -> dict[tuple[str, str], int]:
     """``{(section, key): first line}`` of an INI file; empty if it can't be read."""
     found: dict[tuple[str, str], int] = {}
     try:
-        with open(path, encoding="utf-8", errors="replace") as f:
-            lines = f.read().splitlines()
-    except OSError:
+        lines = files.read_regular(path).decode("utf-8", errors="replace").splitlines()
+    except (OSError, files.Refused):
         return found
     section = None
     for number, raw in enumerate(lines, 1):

@@ -7,11 +7,14 @@ import os
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
+import attrs
+
 from credchain import _botocore
 from credchain._chain import build_chain, inspect_chain
 from credchain._context import Context
+from credchain._io.files import Refused
 from credchain._mask import mask_key, scrub, scrub_foreign
-from credchain._pluggable import Chain
+from credchain._pluggable import Chain, resolve_entries
 from credchain._report import ProviderResult, Report, Status
 from credchain.providers import Finding
 
@@ -84,7 +87,14 @@ def explain(
         clock=clock,
     )
     try:
-        return _walk(ctx, chain, explicit_key)
+        report = _walk(ctx, chain, explicit_key)
+        from credchain._settings import settings_of
+
+        arguments = frozenset({"profile"} if profile is not None else ())
+        settings = settings_of(ctx, arguments)
+        if ctx.is_process_env:  # endpoints() later must see this moment's environment
+            ctx.env = dict(os.environ)
+        return attrs.evolve(report, settings=settings, context=ctx)
     finally:
         ctx.close()
 
@@ -101,25 +111,36 @@ def _profile_source(ctx: Context) -> str | None:
 def _walk(ctx: Context, entries: Chain | None, explicit_key: str | None) -> Report:
     profile_name = ctx.var("profile") or "default"
     explicit = ctx.instance_vars.get("profile") is not None
-    chain = build_chain(ctx, explicit, None if entries is None else list(entries))
+    chain = build_chain(ctx, explicit, None if entries is None else resolve_entries(entries))
     raises = message = None
     winner: ProviderResult | None = None
     failed: ProviderResult | None = None
     results: list[ProviderResult] = []
     undetermined: ProviderResult | None = None
+    warnings = chain.warnings
+    undecided = False
     if explicit_key is not None:
         # Session(aws_access_key_id=...): botocore returns these without walking its chain.
         ctx.key_ids.add(explicit_key)
         winner = _result(ctx, "explicit", _explicit(explicit_key), Status.FOUND, None)
         results.append(winner)
+    elif isinstance(chain.build_error, Refused):
+        # botocore reads the config files before any provider: not read, nothing is known.
+        warnings += (
+            f"{chain.build_error.reason} botocore reads it before any provider, so "
+            "credchain cannot tell what it will do.",
+        )
+        undecided = True
     elif chain.build_error is not None:
         raises = type(chain.build_error).__name__
         message = str(chain.build_error)
-    decided = raises is not None or winner is not None
+    decided = raises is not None or winner is not None or undecided
     for method, inspector, found, _ in inspect_chain(ctx, chain, profile_name, decided):
         finding = _disabled(method, ctx) if found is None else found
         status = finding.status
-        if status is Status.FOUND and decided:
+        if undecided:
+            status = Status.UNKNOWN  # placed in a chain credchain could not read
+        elif status is Status.FOUND and decided:
             status = Status.SHADOWED
         result = _result(ctx, method, finding, status, inspector)
         if not decided and undetermined is None and _blocks(ctx, method, status):
@@ -130,7 +151,6 @@ def _walk(ctx: Context, entries: Chain | None, explicit_key: str | None) -> Repo
             failed, decided = result, True
             raises, message = finding.raises, finding.message
         results.append(result)
-    warnings = chain.warnings
     if undetermined is not None:
         # botocore's answer is that provider's, or (if it supplies nothing) what follows.
         winner = failed = None

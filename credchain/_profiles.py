@@ -24,6 +24,7 @@ import attrs
 from credchain._context import Context
 from credchain._mask import mask_key, scrub
 from credchain._report import Status
+from credchain._settings import resolve
 from credchain.providers import Finding
 
 WIDTH = 100
@@ -60,6 +61,8 @@ class ProfileRow:
     unchecked: tuple[str, ...] = ()  # methods not decidable offline (iam-role)
     role_name: str | None = None  # where the ARN is not known (SSO: AWSReservedSSO_<set>_*)
     account: str | None = None
+    region: str | None = None  # what Session(profile=name).get_config_variable("region") returns
+    region_source: str | None = None
 
     @property
     def status(self) -> str:
@@ -82,6 +85,8 @@ class ProfileRow:
             "source": self.source,
             "problems": [p.to_dict() for p in self.problems],
             "unchecked": list(self.unchecked),
+            "region": self.region,
+            "region_source": self.region_source,
         }
         if self.role_name is not None:  # SSO: the role's name pattern and account
             d.update(role_name=self.role_name, account=self.account)
@@ -211,6 +216,7 @@ def _row(
             text = f"its keys are in {path}, which every user can read (mode {mode})"
             problems.append(Problem(WORLD_READABLE, text))
     shown = winner or failed
+    region = resolve(ctx, "region", frozenset({"profile"}))
     return ProfileRow(
         profile=name,
         winner=winner[0] if winner else None,
@@ -223,6 +229,8 @@ def _row(
         unchecked=tuple(m for m, f in findings if f.status is Status.UNKNOWN),
         role_name=shown[1].role_name if shown else None,
         account=shown[1].account if shown else None,
+        region=None if region.value is None else str(region.value),
+        region_source=region.source,
     )
 
 
@@ -319,13 +327,16 @@ def render(report: ProfilesReport, paint: Callable[[str, str], str] | None = Non
     """
     paint = paint or (lambda status, text: text)
     rows = report.rows
-    header = ("profile", "status", "provider", "role / key", "problems")
-    cells = [(r.profile, r.status, _provider(r), _role(r), _kinds(r)) for r in rows]
-    # The data's widths; the role, then the profile column give way until problems get 16
-    # (they are in full below the table).
-    widths = [max([len(header[i])] + [len(c[i]) for c in cells]) for i in range(4)]
-    for column in (3, 0):
-        while sum(widths) + 2 * len(widths) > WIDTH - 16 and widths[column] > 16:
+    header = ("profile", "status", "provider", "role / key", "region", "problems")
+    cells = [
+        (r.profile, r.status, _provider(r), _role(r), r.region or "-", _kinds(r)) for r in rows
+    ]
+    # The data's widths; the role, the profile, then the region column give way until
+    # problems get 16 (they are in full below the table).
+    widths = [max([len(header[i])] + [len(c[i]) for c in cells]) for i in range(5)]
+    # A masked key id (20) stays whole; a long region name gives way last.
+    for column, least in ((3, 20), (0, 16), (4, 9)):
+        while sum(widths) + 2 * len(widths) > WIDTH - 16 and widths[column] > least:
             widths[column] -= 1
     rest = WIDTH - sum(widths) - 2 * len(widths)
 
@@ -333,7 +344,7 @@ def render(report: ProfilesReport, paint: Callable[[str, str], str] | None = Non
         parts = [_cut(values[i], w).ljust(w) for i, w in enumerate(widths)]
         if status is not None:
             parts[1] = paint(status, parts[1])
-        return "  ".join([*parts, _cut(values[4], rest)]).rstrip()
+        return "  ".join([*parts, _cut(values[5], rest)]).rstrip()
 
     out = [
         f"credchain: {len(rows)} profiles, botocore {report.botocore_version} "

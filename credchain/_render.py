@@ -3,8 +3,12 @@
 from __future__ import annotations
 
 import textwrap
+from typing import TYPE_CHECKING
 
-from credchain._report import ProviderResult, Report, Status
+from credchain._status import Status
+
+if TYPE_CHECKING:  # only for annotations: _report imports this module to render itself
+    from credchain._report import ProviderResult, Report
 
 WIDTH = 100
 MARKS = {
@@ -85,6 +89,7 @@ def render_report(report: Report) -> str:
         f"credchain: botocore {report.botocore_version}, profile {report.profile!r}"
         + (f" (from {report.profile_source})" if report.profile_source else "")
     ]
+    lines += region_lines(report)
     for warning in report.warnings:
         lines += _wrap(f"warning: {warning}", "")
     lines.append("")
@@ -118,6 +123,8 @@ def render_report(report: Report) -> str:
                 lines += _wrap(f"fix: {report.error.fix}")
         if report.message:
             lines += _wrap(f"botocore says: {report.message}")
+    elif report.providers and all(p.status is Status.UNKNOWN for p in report.providers):
+        lines += _wrap("credchain cannot tell what botocore will do (see the warning above).", "")
     else:
         lines += _wrap("botocore will find no credentials: get_credentials() returns None.", "")
         unknown = [p.method for p in report.providers if p.status is Status.UNKNOWN]
@@ -141,3 +148,52 @@ def render_report(report: Report) -> str:
         for d in p.details:
             lines += _wrap(f"- {d}", "      ")
     return "\n".join(lines)
+
+
+def region_lines(report: Report) -> list[str]:
+    """The header's region line: the value and its source, or what follows without one."""
+    setting = report.settings.get("region")
+    if setting is None:
+        return []
+    if setting.error is not None:
+        return _wrap(f"region: unknown, {setting.source}", "")
+    if setting.value is None:
+        return _wrap(f"region: none. {setting.note or ''}".rstrip(), "")
+    lines = _wrap(f"region: {setting.value} (from {setting.source})", "")
+    if setting.note:
+        lines += _wrap(setting.note)
+    return lines
+
+
+def settings_table(report: Report) -> str:
+    """Every setting as ``name  value  source``, then the endpoints a client would use."""
+    rows = [(s.name, _value(s.value), s.source) for s in report.settings.values()]
+    name_w = max([len(r[0]) for r in rows] + [7])
+    value_w = min(max([len(r[1]) for r in rows] + [5]), 32)
+    lines = [f"   {'setting':<{name_w}}  {'value':<{value_w}}  source"]
+    for name, value, source in rows:
+        if len(value) > value_w:
+            value = value[: value_w - 3] + "..."
+        lines.append(f"   {name:<{name_w}}  {value:<{value_w}}  {source}".rstrip())
+    notes = [s for s in report.settings.values() if s.note]
+    for s in notes:
+        lines += _wrap(f"{s.name}: {s.note}")
+    endpoints = report.endpoints()
+    if endpoints:
+        lines += ["", "Endpoints a client would use for credentials:"]
+        for e in endpoints.values():
+            if e.error is not None:
+                lines += _wrap(f"{e.service}: botocore raises {e.error}: {e.message}")
+            else:
+                lines += _wrap(f"{e.service}: {e.url} (region {e.region}; from {e.source})")
+    return "\n".join(lines)
+
+
+def _value(value: object) -> str:
+    if value is None:
+        return "-"
+    if value == "":
+        return '""'
+    if isinstance(value, bool):
+        return str(value).lower()
+    return str(value) if not isinstance(value, dict) else (str(value) if value else "{}")

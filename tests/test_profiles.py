@@ -312,6 +312,8 @@ class TestCommand:
             "source",
             "problems",
             "unchecked",
+            "region",
+            "region_source",
         ]
         loop = next(r for r in data["profiles"] if r["profile"] == "loop-a")
         assert loop["problems"][0]["kind"] == "InfiniteLoopConfigError"

@@ -67,7 +67,19 @@ class Finding:
 
 
 def error(exc: BaseException, source: str | None, reason: str, **kw: object) -> Finding:
-    """A finding for an exception botocore would raise, named exactly by its class."""
+    """A finding for an exception botocore would raise, named exactly by its class.
+
+    A read or run credchain stopped at its bound (a FIFO, an endless file, a
+    process past its timeout) is not botocore's exception: it is ``unknown``,
+    with the reason the door gave.
+    """
+    from credchain._io.files import Refused
+    from credchain._io.process import Stopped
+
+    if isinstance(exc, (Refused, Stopped)):
+        kw.pop("access_key", None)
+        kw.pop("raises", None)
+        return Finding(Status.UNKNOWN, source, exc.reason, **kw)  # type: ignore[arg-type]
     return Finding(
         Status.ERROR,
         source,

@@ -3,7 +3,8 @@
 Reads the profile's ``credential_process`` and splits it with botocore's own
 ``compat_shell_split`` (no shell). The command is run only with
 ``run_process=True`` — as botocore runs it (no shell, the inspected
-environment), bounded by a timeout — and its output is validated as botocore
+environment), in its own process group that is killed as a whole at the
+timeout, its output capped — and its output is validated as botocore
 does (``Version`` 1, ``AccessKeyId``, ``SecretAccessKey``, an ``Expiration``
 dateutil can parse). Otherwise it is reported as configured but not run. The
 command line is shown with its arguments redacted; its stderr is never shown.
@@ -11,20 +12,17 @@ command line is shown with its arguments redacted; its stderr is never shown.
 
 from __future__ import annotations
 
+import codecs
 import json
-import os
-import shutil
-import subprocess
 from typing import Any, ClassVar
 
 import attrs
 
 from credchain._context import Context
+from credchain._io.process import Stopped
 from credchain._mask import redact_command
 from credchain._report import Status
 from credchain.providers import Finding, error
-
-DEFAULT_TIMEOUT = 15.0  # a process that hangs is reported after this, botocore would wait
 
 
 @attrs.frozen
@@ -51,7 +49,7 @@ class ProcessProvider:
             return error(e, source, "botocore cannot split the credential_process command line.")
         shown = redact_command(argv)
         fix = f"remove credential_process from profile {profile}"
-        if argv and not _findable(argv[0], ctx):
+        if argv and ctx.which(argv[0]) is None:
             missing = FileNotFoundError(2, "No such file or directory", argv[0])
             return error(missing, source, f"the program {argv[0]!r} does not exist.", fix=fix)
         if not ctx.run_process or not ctx.reached:
@@ -70,35 +68,31 @@ class ProcessProvider:
             return error(e, source, f"`{shown}` failed as botocore would see it.", fix=fix)
 
 
-def _findable(program: str, ctx: Context) -> bool:
-    if os.sep in program:
-        return os.path.exists(program)
-    return shutil.which(program, path=ctx.env.get("PATH", os.defpath)) is not None
-
-
 def _run(
     ctx: Context, argv: list[str], shown: str, source: str, config: dict[str, Any], fix: str
 ) -> Finding:
     from botocore.exceptions import CredentialRetrievalError
 
-    timeout = ctx.timeout if ctx.timeout is not None else DEFAULT_TIMEOUT
-    p = subprocess.Popen(argv, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=dict(ctx.env))
     try:
-        stdout, stderr = p.communicate(timeout=timeout)
-    except subprocess.TimeoutExpired:
-        p.kill()
-        p.communicate()
+        p = ctx.run(argv)
+    except Stopped as stopped:
         return Finding(
             Status.UNKNOWN,
             source,
-            f"`{shown}` did not finish within {timeout:g} s (killed); botocore would wait for it.",
+            f"`{shown}` {stopped.reason}: credchain killed its process group; botocore "
+            "would wait for it (and read all of its output).",
             fix=fix,
-            usable_reason=f"the process did not finish within {timeout:g} s",
+            usable_reason=f"the process {stopped.reason}",
         )
+    stdout, stderr = p.stdout, p.stderr
     if p.returncode != 0:
         # botocore puts stderr in its message; a failing process may print anything there,
         # secrets included, so credchain says how much there was and shows none of it.
-        lines = len(stderr.decode("utf-8").splitlines())
+        if p.stderr_truncated:  # the kept part may end inside a character
+            kept = codecs.getincrementaldecoder("utf-8")().decode(stderr, final=False)
+            lines: object = f"more than {len(kept.splitlines())}"
+        else:
+            lines = len(stderr.decode("utf-8").splitlines())
         withheld = f"stderr withheld: {lines} line(s); run the command yourself to read it"
         e: Exception = CredentialRetrievalError(provider="custom-process", error_msg=withheld)
         return error(

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
 from typing import Any, ClassVar
 
 import attrs
@@ -66,18 +65,18 @@ def _cached(ctx: Context, session_name: Any, source: str) -> Finding:
     if "AWS_LOGIN_CACHE_DIRECTORY" in ctx.env:
         cache_dir = ctx.expand(ctx.env["AWS_LOGIN_CACHE_DIRECTORY"])
     else:
-        cache_dir = ctx.expand(os.path.join("~", ".aws", "login", "cache"))
+        cache_dir = ctx.expand(ctx.path("~", ".aws", "login", "cache"))
     key = hashlib.sha256(session_name.encode("utf-8")).hexdigest()
-    path = os.path.join(cache_dir, key + ".json")
+    path = ctx.path(cache_dir, key + ".json")
     relogin = f"run `aws login` (session {session_name})"
-    if not os.path.isfile(path):
+    # botocore's JSONFileCache: a regular file (os.path.isfile), then open().read().
+    if not ctx.is_file(path):
         e: Exception = LoginTokenLoadError(
             error_msg=f"Unable to load a existing login session for session {session_name}."
         )
         return error(e, path, f"no cached login token at {path}.", fix=relogin)
     try:
-        with open(path) as f:
-            token = json.load(f)
+        token = json.loads(ctx.read_text(path, what="the login token cache"))
     except (OSError, ValueError):
         return error(KeyError(key), path, f"{path} is not readable JSON.", fix=relogin)
     if token is None:

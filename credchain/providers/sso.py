@@ -14,12 +14,12 @@ from __future__ import annotations
 import datetime
 import hashlib
 import json
-import os
 from typing import Any, ClassVar
 
 import attrs
 
 from credchain._context import Context
+from credchain._io.files import Refused
 from credchain._report import Status
 from credchain.providers import Finding, error
 
@@ -138,20 +138,28 @@ def _token_state(ctx: Context, key: str, profile: str, session: str | None) -> T
     if session is not None:
         login = f"aws sso login --sso-session {session}"
     fix = f"run `{login}`"
-    cache_dir = ctx.expand(os.path.join("~", ".aws", "sso", "cache"))
+    cache_dir = ctx.expand(ctx.path("~", ".aws", "sso", "cache"))
     digest = hashlib.sha1(str(key).encode("utf-8")).hexdigest()  # noqa: S324 - botocore's key
-    path = os.path.join(cache_dir, digest + ".json")
+    path = ctx.path(cache_dir, digest + ".json")
+    # botocore reads this file only at first use, not while building credentials:
+    # credchain reads a regular file only, capped, and never changes the winner for it.
 
     def unusable(text: str, reason: str) -> TokenState:
         return TokenState(text, False, reason, fix)
 
     try:
-        with open(path) as f:
-            token = json.load(f)
+        token = json.loads(ctx.read_text(path, what="the SSO token cache"))
     except FileNotFoundError:
         return unusable(
             f"No cached token ({path} is missing): first use will fail until `{login}`.",
             "there is no cached SSO token (never logged in, or logged out)",
+        )
+    except Refused as e:
+        return TokenState(
+            f"{e.reason[0].upper()}{e.reason[1:]} Run `{login}` if first use fails.",
+            None,
+            f"its SSO token cache was not read ({e.reason})",
+            fix,
         )
     except (OSError, ValueError):
         return unusable(
