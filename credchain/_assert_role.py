@@ -506,8 +506,8 @@ def _check_region(expected: _Expected, report: Report, region: str) -> None:
 
 def _log_report(log: _Logger, report: Report | None) -> None:
     if report is not None:
-        for line in str(report).splitlines():
-            log.info("credchain: %s", line)
+        for line in str(report).splitlines():  # its first line already starts "credchain: "
+            log.info("credchain: %s", line.removeprefix("credchain: "))
 
 
 def require_role(

@@ -9,6 +9,7 @@ moment, and ``~`` / ``$VAR`` expanded with the inspected environment's HOME.
 
 from __future__ import annotations
 
+import contextlib
 import datetime
 import os
 import re
@@ -24,6 +25,7 @@ if TYPE_CHECKING:
     from credchain._io.http import Pending, Probe
 
 T = TypeVar("T")
+A = TypeVar("A")
 
 _VAR = re.compile(r"\$(\w+|\{[^}]*\})", re.ASCII)
 
@@ -62,6 +64,9 @@ class Context:
         self._probes: dict[str, Pending[Any]] = {}
         self._pool: ThreadPoolExecutor | None = None
         self._lock = threading.Lock()
+        # Told when a probe starts (what it waits for); returns what to call when it ends.
+        # The command line draws a progress line with it; the library prints nothing.
+        self.on_wait: Callable[[str], Callable[[], None]] | None = None
         self._clock = clock
         self._now: datetime.datetime | None = None
 
@@ -316,12 +321,14 @@ class Context:
         bound: float,
         request_timeout: float,
         proxies: Mapping[str, str] | None = None,
+        waits_for: str | None = None,
     ) -> Pending[T]:
         """Start a network probe once per inspection, concurrently with everything else.
 
         ``bound`` limits the whole probe (all its attempts and requests, from the first on);
         ``request_timeout`` is botocore's own per-request timeout. The probe's
-        session and sockets are closed by :meth:`close`.
+        session and sockets are closed by :meth:`close`. ``waits_for`` says what the
+        probe waits for, for ``on_wait``.
         """
         from credchain._io.http import Pending, Probe
 
@@ -330,6 +337,8 @@ class Context:
                 if self._pool is None:
                     self._pool = ThreadPoolExecutor(max_workers=4, thread_name_prefix="credchain")
                 probe = Probe(bound, request_timeout, proxies)
+                if self.on_wait is not None and waits_for is not None:
+                    fn = _announced(fn, self.on_wait, waits_for)
                 self._probes[name] = Pending(self._pool.submit(fn, probe), probe)
             return self._probes[name]
 
@@ -344,6 +353,23 @@ class Context:
             pool.shutdown(wait=True)
         for pending in probes:
             pending.probe.close()
+
+
+def _announced(
+    fn: Callable[[A], T], on_wait: Callable[[str], Callable[[], None]], what: str
+) -> Callable[[A], T]:
+    def run(arg: A) -> T:
+        try:
+            done = on_wait(what)
+        except Exception:  # a progress display never breaks an inspection
+            return fn(arg)
+        try:
+            return fn(arg)
+        finally:
+            with contextlib.suppress(Exception):
+                done()
+
+    return run
 
 
 def _cached(value: Any) -> Any:

@@ -14,6 +14,7 @@ from credchain._chain import build_chain, inspect_chain
 from credchain._context import Context
 from credchain._io.files import Refused
 from credchain._mask import mask_key, scrub, scrub_foreign
+from credchain._next_steps import next_steps
 from credchain._pluggable import Chain, resolve_entries
 from credchain._report import ProviderResult, Report, Status
 from credchain.providers import Finding
@@ -30,6 +31,7 @@ def explain(
     chain: Chain | None = None,
     load_foreign: bool = False,
     clock: Callable[[], datetime.datetime] | None = None,
+    _progress: Callable[[str], Callable[[], None]] | None = None,
 ) -> Report:
     """Say which credentials botocore would use here, why, and what they shadow.
 
@@ -86,6 +88,7 @@ def explain(
         is_process_env=env is None,
         clock=clock,
     )
+    ctx.on_wait = _progress  # the command line's progress line; None prints nothing
     try:
         report = _walk(ctx, chain, explicit_key)
         from credchain._settings import settings_of
@@ -156,7 +159,7 @@ def _walk(ctx: Context, entries: Chain | None, explicit_key: str | None) -> Repo
         winner = failed = None
         raises = message = None
         warnings += (_undetermined_warning(undetermined),)
-    return Report(
+    report = Report(
         providers=tuple(results),
         winner=winner,
         raises=raises,
@@ -172,6 +175,7 @@ def _walk(ctx: Context, entries: Chain | None, explicit_key: str | None) -> Repo
         undetermined=undetermined,
         checked_at=ctx.now(),
     )
+    return attrs.evolve(report, next_steps=next_steps(ctx, report, chain.build_error))
 
 
 def _blocks(ctx: Context, method: str, status: Status) -> bool:

@@ -59,6 +59,7 @@ class ProfileRow:
     source: str | None
     problems: tuple[Problem, ...] = ()
     unchecked: tuple[str, ...] = ()  # methods not decidable offline (iam-role)
+    notes: tuple[str, ...] = ()  # worth knowing, not wrong: an MFA prompt at first use
     role_name: str | None = None  # where the ARN is not known (SSO: AWSReservedSSO_<set>_*)
     account: str | None = None
     region: str | None = None  # what Session(profile=name).get_config_variable("region") returns
@@ -85,6 +86,7 @@ class ProfileRow:
             "source": self.source,
             "problems": [p.to_dict() for p in self.problems],
             "unchecked": list(self.unchecked),
+            "notes": list(self.notes),
             "region": self.region,
             "region_source": self.region_source,
         }
@@ -145,7 +147,12 @@ def list_profiles(env: Mapping[str, str] | None = None) -> ProfilesReport:
     config_file = ctx.expand(ctx.var("config_file"))
     credentials_file = ctx.expand(ctx.var("credentials_file"))
     names = list(ctx.profiles())  # parses both files, or raises
-    exposed = {p: m for p in (config_file, credentials_file) if (m := _world_readable(p))}
+    # Only files that hold secrets, and only regular files (a path may name a directory).
+    exposed = {
+        p: m
+        for p in dict.fromkeys((config_file, credentials_file))
+        if (m := _world_readable(p)) and _file_has_secret(ctx, p, config_file)
+    }
     rows = []
     for name in names:
         rows.append(_row(ctx, name, exposed, config_file, credentials_file))
@@ -156,12 +163,34 @@ def list_profiles(env: Mapping[str, str] | None = None) -> ProfilesReport:
     return ProfilesReport(config_file, credentials_file, _botocore.version(), tuple(rows), warnings)
 
 
+def profile_names(env: Mapping[str, str] | None = None) -> list[str]:
+    """The profile names of the config and credentials files, in file order (parsed only)."""
+    ctx = Context(
+        dict(os.environ if env is None else env), network=False, is_process_env=env is None
+    )
+    return list(ctx.profiles())
+
+
 def _world_readable(path: str) -> str | None:
     try:
         mode = os.stat(path).st_mode
     except OSError:
         return None
+    if not stat.S_ISREG(mode):
+        return None
     return f"{stat.S_IMODE(mode):04o}" if mode & stat.S_IROTH else None
+
+
+def _file_has_secret(ctx: Context, path: str, config_file: str) -> bool:
+    """Whether any section of the file holds a secret key or token."""
+    try:
+        if path == config_file:
+            sections = ctx.config_file_profiles(path)["profiles"].values()
+        else:
+            sections = ctx.ini(path).values()
+    except Exception:
+        return False
+    return any(isinstance(v, dict) and any(k in v for k in SECRET_KEYS) for v in sections)
 
 
 def walk(ctx: Context, name: str) -> tuple[list[tuple[str, Finding]], BaseException | None]:
@@ -215,6 +244,14 @@ def _row(
         if _has_secret(ctx, name, path, config_file, creds_file):
             text = f"its keys are in {path}, which every user can read (mode {mode})"
             problems.append(Problem(WORLD_READABLE, text))
+    notes = []
+    if winner is not None and winner[0] == "assume-role":
+        config = ctx.profiles().get(name, {})
+        if config.get("mfa_serial") and config.get("role_arn"):
+            notes.append(
+                "mfa_serial is set: botocore will prompt for an MFA code at first use "
+                "(a run without a terminal fails there)."
+            )
     shown = winner or failed
     region = resolve(ctx, "region", frozenset({"profile"}))
     return ProfileRow(
@@ -227,6 +264,7 @@ def _row(
         source=clean(shown[1].source) if shown and shown[1].source else None,
         problems=tuple(problems),
         unchecked=tuple(m for m, f in findings if f.status is Status.UNKNOWN),
+        notes=tuple(notes),
         role_name=shown[1].role_name if shown else None,
         account=shown[1].account if shown else None,
         region=None if region.value is None else str(region.value),
@@ -282,16 +320,21 @@ def _cleaner(ctx: Context, name: str) -> Callable[[str], str]:
 # -- rendering ---------------------------------------------------------------------------
 
 
-def _wrap(text: str, indent: str = "") -> list[str]:
-    if len(text) + len(indent) <= WIDTH:  # textwrap is slow, and most lines fit
+def _wrap(text: str, indent: str = "", width: int = WIDTH) -> list[str]:
+    width = min(width, WIDTH)  # sentences stay readable on a wide terminal
+    if len(text) + len(indent) <= width:  # textwrap is slow, and most lines fit
         return [indent + text]
     return textwrap.wrap(
         text,
-        WIDTH,
+        width,
         initial_indent=indent,
         subsequent_indent=indent + "    ",
         break_on_hyphens=False,
     )
+
+
+def _plural(n: int, word: str) -> str:
+    return f"{n} {word}" if n == 1 else f"{n} {word}s"
 
 
 def _cut(text: str, width: int) -> str:
@@ -320,8 +363,12 @@ def _kinds(row: ProfileRow) -> str:
     return ", ".join(kinds) or "-"
 
 
-def render(report: ProfilesReport, paint: Callable[[str, str], str] | None = None) -> str:
-    """The rows as a table at most 100 columns wide, then each profile's problems in full.
+def render(
+    report: ProfilesReport,
+    paint: Callable[[str, str], str] | None = None,
+    width: int = WIDTH,
+) -> str:
+    """The rows as a table at most ``width`` columns wide, then each profile's problems in full.
 
     ``paint(status, text)`` may colour a status word; ``text`` is already padded.
     """
@@ -336,9 +383,9 @@ def render(report: ProfilesReport, paint: Callable[[str, str], str] | None = Non
     widths = [max([len(header[i])] + [len(c[i]) for c in cells]) for i in range(5)]
     # A masked key id (20) stays whole; a long region name gives way last.
     for column, least in ((3, 20), (0, 16), (4, 9)):
-        while sum(widths) + 2 * len(widths) > WIDTH - 16 and widths[column] > least:
+        while sum(widths) + 2 * len(widths) > width - 16 and widths[column] > least:
             widths[column] -= 1
-    rest = WIDTH - sum(widths) - 2 * len(widths)
+    rest = width - sum(widths) - 2 * len(widths)
 
     def line(values: tuple[str, ...], status: str | None = None) -> str:
         parts = [_cut(values[i], w).ljust(w) for i, w in enumerate(widths)]
@@ -347,13 +394,13 @@ def render(report: ProfilesReport, paint: Callable[[str, str], str] | None = Non
         return "  ".join([*parts, _cut(values[5], rest)]).rstrip()
 
     out = [
-        f"credchain: {len(rows)} profiles, botocore {report.botocore_version} "
+        f"credchain: {_plural(len(rows), 'profile')}, botocore {report.botocore_version} "
         "(offline: no endpoint probed, no process run)",
-        *_wrap(f"config file:      {report.config_file}"),
-        *_wrap(f"credentials file: {report.credentials_file}"),
+        *_wrap(f"config file:      {report.config_file}", width=width),
+        *_wrap(f"credentials file: {report.credentials_file}", width=width),
     ]
     for warning in report.warnings:
-        out += _wrap(f"warning: {warning}")
+        out += _wrap(f"warning: {warning}", width=width)
     out += ["", line(header)]
     out += [line(c, c[1]) for c in cells]
     details = [
@@ -361,10 +408,15 @@ def render(report: ProfilesReport, paint: Callable[[str, str], str] | None = Non
         for r in rows
         for p in r.problems
         if p.kind != WORLD_READABLE  # the warning above says it once
-        for line in _wrap(f"{r.profile}: {p.message}", "  ")
+        for line in _wrap(f"{r.profile}: {p.message}", "  ", width)
     ]
     if details:
         out += ["", "Problems:", *details]
+    notes = [
+        line for r in rows for n in r.notes for line in _wrap(f"{r.profile}: {n}", "  ", width)
+    ]
+    if notes:
+        out += ["", "Notes:", *notes]
     counts = {s: sum(r.status == s for r in rows) for s in ("ok", "warn", "error", "none")}
     out += ["", ", ".join(f"{n} {s}" for s, n in counts.items())]
     unchecked = next((r.unchecked for r in rows if r.status == "none" and r.unchecked), ())

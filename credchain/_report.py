@@ -202,6 +202,8 @@ class Report:
             self._endpoints.update(endpoints_of(self._context))
         return dict(self._endpoints)
 
+    next_steps: tuple[str, ...] = ()  # what to do next: no credentials, a missing profile, …
+
     @property
     def shadowed(self) -> tuple[ProviderResult, ...]:
         """Providers that would have supplied credentials had they been reached."""
@@ -235,6 +237,7 @@ class Report:
             "checked_at": None if self.checked_at is None else _iso(self.checked_at),
             "region": self.region,
             "settings": {name: s.to_dict() for name, s in self.settings.items()},
+            "next_steps": list(self.next_steps),
         }
 
     def to_json(self, indent: int | None = None) -> str:

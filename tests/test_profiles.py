@@ -312,6 +312,7 @@ class TestCommand:
             "source",
             "problems",
             "unchecked",
+            "notes",
             "region",
             "region_source",
         ]

@@ -69,6 +69,7 @@ class ContainerProvider:
             lambda probe: probe_container(probe, url, headers),
             bound=bound,
             request_timeout=request_timeout,
+            waits_for=f"the container credentials endpoint {url} (up to {bound:g} s)",
         )
         try:
             response = pending.result()

@@ -109,6 +109,7 @@ class InstanceMetadataProvider:
             bound=bound,
             request_timeout=float(s.timeout),
             proxies=proxies,
+            waits_for=f"the instance metadata service at {s.base_url} (up to {bound:g} s)",
         )
 
     def inspect(self, ctx: Context, profile: str) -> Finding:

@@ -18,6 +18,8 @@ def inspect_here() -> str | None:
         _: str = p.reason + (p.source or "") + (p.access_key or "") + (p.role_arn or "")
         assert status in Status
     json.loads(report.to_json())
+    steps: tuple[str, ...] = report.next_steps
+    assert all(isinstance(step, str) for step in steps)
     assert isinstance(report.to_dict()["providers"], list)
     return winner.method if winner else report.raises
 
