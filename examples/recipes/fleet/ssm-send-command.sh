@@ -7,16 +7,18 @@ set -eu
 BUCKET=${BUCKET:?set BUCKET to the S3 bucket for the outputs}
 APP_USER=${APP_USER:-ec2-user}
 
+# Install for that user and run as that user; `|| true`: "no credentials" (exit 1) is a result.
+params=$(printf '{"commands": [%s, %s]}' \
+  "\"sudo -u $APP_USER -H python3 -m pip install --quiet --user credchain >/dev/null 2>&1 || true\"" \
+  "\"sudo -u $APP_USER -H -i python3 -m credchain explain --json || true\"")
+
 command_id=$(aws ssm send-command \
   --document-name AWS-RunShellScript \
   --targets Key=tag:credchain-audit,Values=true \
   --max-concurrency 10% --max-errors 100% \
   --output-s3-bucket-name "$BUCKET" --output-s3-key-prefix credchain-audit \
   --comment "credchain fleet audit" \
-  --parameters "commands=[
-    \"python3 -m pip install --quiet --user credchain >/dev/null 2>&1 || true\",
-    \"sudo -u $APP_USER -H -i python3 -m credchain explain --json || true\"
-  ]" \
+  --parameters "$params" \
   --query Command.CommandId --output text)
 echo "command $command_id"
 
