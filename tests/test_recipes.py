@@ -479,6 +479,16 @@ class TestFleetAudit:
         text = script.read_text()
         assert "--document-name AWS-RunShellScript" in text
         assert "--targets Key=tag:" in text and "--output-s3-bucket-name" in text
+        params = text[text.index("params=") : text.index("command_id=")]
+        done = subprocess.run(
+            ["/bin/sh", "-c", f'APP_USER=app\n{params}\nprintf %s "$params"'],
+            capture_output=True,
+            text=True,
+            timeout=30,
+            check=True,
+        )
+        commands = json.loads(done.stdout)["commands"]
+        assert commands[-1] == "sudo -u app -H -i python3 -m credchain explain --json || true"
 
 
 def test_every_recipe_is_in_the_docs_and_tested() -> None:
@@ -506,3 +516,14 @@ def test_try_the_seed() -> None:
     assert "after the fix: role ExampleInstanceRole" in done.stdout
     assert "wJalrXUtnFEMI" not in done.stdout + done.stderr
     assert "AKIAIOSFODNN7EXAMPLE" not in done.stdout + done.stderr
+
+
+def test_landing_page_reaches_the_diagnosis() -> None:
+    """The landing page links the tutorial (one click), whose first command is the diagnosis."""
+    index = (DOCS / "index.md").read_text()
+    assert "{doc}`tutorial`" in index
+    for caption in ("Tutorials", "How-to recipes", "Reference", "Explanation"):
+        assert f":caption: {caption}" in index
+    tutorial = (DOCS / "tutorial.md").read_text()
+    first_block = tutorial.split("```sh\n", 1)[1].split("```", 1)[0]
+    assert first_block.strip() == "pipx run credchain explain"
