@@ -100,3 +100,13 @@ def schema_check() -> int:
     data = credchain.explain(network=False).to_dict()
     assert data["schema"] == SCHEMA_VERSION and "properties" in schema
     return SCHEMA_VERSION
+
+
+async def async_start() -> str:
+    import credchain.aio
+
+    report: Report = await credchain.aio.explain(network=False)
+    aio_version: str | None = report.aiobotocore_version
+    identity: credchain.Identity = await credchain.aio.assert_role("Worker", verify=False)
+    required: credchain.Identity | None = await credchain.aio.require_role()
+    return f"{identity} {required} {aio_version}"
