@@ -25,6 +25,24 @@ def _median_import(module: str, runs: int = 15) -> float:
     return statistics.median(out)
 
 
+def _median_code(code: str, runs: int = 9) -> float:
+    out = [float(subprocess.check_output([sys.executable, "-c", code])) for _ in range(runs)]
+    return statistics.median(out)
+
+
+#: In a fresh process: what reading botocore's own chain order costs credchain when the
+#: installed botocore is not a version it verified (importing botocore.credentials included).
+_COLD_ORDER = (
+    "import time; import credchain._botocore as b; b.verified = lambda v=None: False; "
+    "t = time.perf_counter(); b.botocore_chain(False); print(time.perf_counter() - t)"
+)
+_COLD_BOTOCORE = (
+    "import time, os; os.environ['AWS_EC2_METADATA_DISABLED'] = 'true'; "
+    "t = time.perf_counter(); import botocore.session; "
+    "botocore.session.Session().get_credentials(); print(time.perf_counter() - t)"
+)
+
+
 def _median(fn, runs: int) -> float:  # type: ignore[no-untyped-def]
     fn()  # warm
     samples = []
@@ -68,6 +86,13 @@ def main() -> None:
     rows = []
     imp_c, imp_b = _median_import("credchain"), _median_import("botocore.session")
     rows.append(("import credchain / import botocore.session", imp_c, imp_b))
+    rows.append(
+        (
+            "cold: chain order read from botocore / import + get_credentials()",
+            _median_code(_COLD_ORDER),
+            _median_code(_COLD_BOTOCORE),
+        )
+    )
 
     with tempfile.TemporaryDirectory() as tmp:
         home = Path(tmp)

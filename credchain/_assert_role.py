@@ -12,15 +12,16 @@ uses instead and from where, what it shadows, and the fix.
 
 from __future__ import annotations
 
+import datetime
 import logging
 import os
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING, Any, NoReturn, Union
 
 import attrs
 
-from credchain._arn import Match, RoleRef, match_role, parse_arn
+from credchain._arn import Match, RoleRef, match_role, parse_arn, sso_permission_set
 from credchain._identity import Identity, identify
 from credchain.exceptions import IdentityError, RoleAssertionError
 
@@ -90,6 +91,10 @@ def _shadowed(expected: _Expected, report: Report) -> tuple[list[str], ProviderR
 
 
 def _ref(p: ProviderResult) -> RoleRef | None:
+    if not p.role_arn and p.method == "sso" and p.role_name:
+        # No ARN for an IAM Identity Center role offline: its permission set and account.
+        permission_set = sso_permission_set(p.role_name) or p.role_name
+        return RoleRef(None, p.account, p.partition, sso_permission_set=permission_set)
     if not p.role_arn:
         return None
     try:
@@ -102,7 +107,7 @@ def _fix(p: ProviderResult | None, hit: ProviderResult | None) -> str | None:
     """How to stop ``p`` from winning (so that ``hit``, which has the role, is reached)."""
     if p is None:
         return None
-    fix = p.fix
+    fix = (p.stop or p.fix) if hit is not None else p.fix
     if fix is None and p.method == "env":
         fix = f"unset {p.source or 'the AWS_* credential variables'}"
     elif fix is None:
@@ -163,15 +168,81 @@ def _fail(expected: _Expected, report: Report, problem: str, **kw: Any) -> NoRet
     raise _error(expected, report, problem, **kw)
 
 
-def _check_chain(expected: _Expected, report: Report) -> ProviderResult:
-    """The winner, or a failure when botocore would raise or find nothing."""
+def _check_chain(
+    expected: _Expected, report: Report, offline: bool = True
+) -> ProviderResult | None:
+    """The winner, or a failure when botocore would raise, find nothing, or fail at first use.
+
+    ``offline=False`` (STS will be asked): an undetermined report is no failure
+    yet, botocore itself will show what the uninspectable provider supplies.
+    """
+    if report.undetermined is not None:
+        if not offline:
+            return None
+        u = report.undetermined
+        from credchain._explain import hint
+
+        _fail(
+            expected,
+            report,
+            f"botocore's answer depends on {u.method}, which credchain cannot inspect",
+            provider=u,
+            fix=f"{hint(u)} Or ask STS (verify=True)",
+        )
     if report.raises is not None:
         where = f" in {report.error.method}" if report.error else ""
         message = f": {report.message}" if report.message else ""
         _fail(expected, report, f"botocore would raise {report.raises}{where}{message}")
     if report.winner is None:
         _fail(expected, report, "botocore finds no credentials at all", fix=_NO_CREDENTIALS_FIX)
-    return report.winner
+    winner = report.winner
+    if winner.usable is False:
+        why = winner.usable_reason or "they will fail at first use"
+        _fail(
+            expected,
+            report,
+            f"the {winner.method} credentials botocore would use are not usable: {why}",
+            fix=winner.fix,
+        )
+    return winner
+
+
+def _check_validity(
+    expected: _Expected, report: Report, winner: ProviderResult, min_validity: datetime.timedelta
+) -> None:
+    """Fail when the winner's credentials (or the token behind them) expire too soon."""
+    from credchain._expiry import iso_utc, relative, span
+
+    if winner.expires_at is None or report.checked_at is None:
+        return  # long-term keys, or an expiry botocore renews unseen (a process, STS)
+    left = winner.expires_at - report.checked_at
+    if left >= min_validity:
+        return
+    what = "the SSO token behind them" if winner.method == "sso" else "they"
+    _fail(
+        expected,
+        report,
+        f"the {winner.method} credentials botocore would use must stay valid for "
+        f"{span(min_validity)}, but {what} {relative(winner.expires_at, report.checked_at)} "
+        f"(at {iso_utc(winner.expires_at)})",
+        fix=_renew(report, winner),
+    )
+
+
+def _renew(report: Report, p: ProviderResult) -> str:
+    """How to get fresh credentials from this provider before the check runs again."""
+    if p.usable is False and p.fix:
+        return p.fix
+    source = p.source or ""
+    if p.method == "sso" and "sso-session " in source:
+        return f"run `aws sso login --sso-session {source.rpartition('sso-session ')[2]}`"
+    if p.method == "sso":
+        return f"run `aws sso login --profile {report.profile}`"
+    if p.method == "login":
+        return "run `aws login`"
+    if p.method == "assume-role":
+        return "renew the source credentials of the role (for SSO: `aws sso login`)"
+    return f"renew the {p.method} credentials ({source or 'see credchain explain'})"
 
 
 def _offline(expected: _Expected, report: Report, winner: ProviderResult) -> Identity:
@@ -285,6 +356,7 @@ def check_report(
     *,
     account: str | None = None,
     identity: Identity | None = None,
+    min_validity: datetime.timedelta | None = None,
 ) -> Identity:
     """Judge an existing report (and, if given, STS's verified identity) against a role.
 
@@ -296,6 +368,8 @@ def check_report(
         role: a role name, IAM role ARN, assumed-role ARN or glob; None for any role.
         account: the 12-digit account id required, or None.
         identity: a verified :class:`Identity` from :func:`credchain.identify`.
+        min_validity: fail when the credentials (or the SSO token behind them)
+            expire sooner than this, as seen at the report's ``checked_at``.
 
     Returns:
         The identity: ``identity`` itself, or one built from the report.
@@ -307,8 +381,11 @@ def check_report(
     .. versionadded:: 0.1.0
     """
     expected = _Expected(role, account)
-    winner = _check_chain(expected, report)
+    winner = _check_chain(expected, report, offline=identity is None)
+    if min_validity is not None and winner is not None:
+        _check_validity(expected, report, winner, min_validity)
     if identity is None:
+        assert winner is not None
         return _offline(expected, report, winner)
     return _verified(expected, report, identity)
 
@@ -322,6 +399,8 @@ def assert_role(
     session: object | None = None,
     env: Mapping[str, str] | None = None,
     timeout: float | None = 5.0,
+    min_validity: datetime.timedelta | None = None,
+    clock: Callable[[], datetime.datetime] | None = None,
 ) -> Identity:
     """Demand that the credentials botocore would use are the role ``role``.
 
@@ -343,14 +422,22 @@ def assert_role(
         env: an environment to inspect instead of ``os.environ``.
         timeout: connect and read timeout of the STS call in seconds. The metadata
             probes use botocore's own ``metadata_service_timeout``, as botocore will.
+        min_validity: fail when the credentials botocore would use (or the SSO
+            token behind them) expire sooner than this; expiries credchain cannot
+            see (long-term keys, a ``credential_process`` not run, roles botocore
+            renews through STS) pass. With ``verify=True`` it uses the expiry the
+            metadata or container endpoint reported.
+        clock: the aware "now" to judge expiries by (default: the system clock).
 
     Returns:
         The :class:`Identity`: verified when ``verify=True``.
 
     Raises:
         RoleAssertionError: the credentials are not that role, there are none,
-            botocore would raise, STS refused them or could not be reached, or
-            (offline) the role cannot be known. The message never has a secret.
+            botocore would raise, STS refused them or could not be reached,
+            they will fail at first use (an expired SSO token), they expire
+            sooner than ``min_validity``, or (offline) the role cannot be known.
+            The message never has a secret.
         ValueError: ``role`` or ``account`` is malformed, or ``profile`` and
             ``session`` are both given with ``verify=True``.
 
@@ -363,8 +450,12 @@ def assert_role(
 
     # Probes keep botocore's own metadata timeout: a longer one could find an instance
     # role that botocore itself would give up on.
-    report = explain(profile=profile, session=session, env=env, network=True, run_process=False)
-    _check_chain(expected, report)
+    report = explain(
+        profile=profile, session=session, env=env, network=True, run_process=False, clock=clock
+    )
+    winner = _check_chain(expected, report, offline=not verify)
+    if min_validity is not None and winner is not None:
+        _check_validity(expected, report, winner, min_validity)
     if not verify:
         return check_report(report, role, account=account)
     try:
@@ -393,6 +484,7 @@ def require_role(
     session: object | None = None,
     env: Mapping[str, str] | None = None,
     timeout: float | None = 5.0,
+    min_validity: datetime.timedelta | None = None,
 ) -> Identity | None:
     """A one-call start-up check: log the credential chain, then :func:`assert_role`.
 
@@ -413,6 +505,7 @@ def require_role(
         session: as for :func:`assert_role`.
         env: as for :func:`assert_role`; also where the variables are read.
         timeout: as for :func:`assert_role`.
+        min_validity: as for :func:`assert_role`.
 
     Returns:
         The :class:`Identity`, or None when no role is required.
@@ -441,6 +534,7 @@ def require_role(
             session=session,
             env=env,
             timeout=timeout,
+            min_validity=min_validity,
         )
     except (RoleAssertionError, ValueError) as err:
         _log_report(log, getattr(err, "report", None))

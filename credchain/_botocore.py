@@ -44,6 +44,8 @@ KNOWN_CHAINS: tuple[tuple[tuple[int, ...], tuple[str, ...]], ...] = (
 )
 #: The oldest botocore credchain declares and tests (pyproject's lower bound).
 OLDEST_SUPPORTED = (1, 40, 0)
+#: The newest botocore whose chain credchain's suite has checked against KNOWN_CHAINS.
+NEWEST_VERIFIED = (1, 44, 8)
 
 
 @cache
@@ -108,14 +110,23 @@ class _StandInSession:
         raise RuntimeError("credchain never creates clients while inspecting")
 
 
-def botocore_chain(explicit_profile: bool) -> tuple[str, ...] | None:
-    """The METHOD order the installed botocore builds, when it is cheap to ask.
+def verified(v: str | None = None) -> bool:
+    """Whether credchain's suite checked the chain of this botocore version."""
+    return OLDEST_SUPPORTED <= version_tuple(v)[:3] <= NEWEST_VERIFIED
 
-    botocore is asked only when ``botocore.credentials`` is already imported in
-    this process (only then could anything have changed its chain); otherwise
-    the known chain for the installed version is used. None if it can't be built.
+
+def botocore_chain(explicit_profile: bool) -> tuple[str, ...] | None:
+    """The METHOD order the installed botocore builds.
+
+    botocore is asked whenever ``botocore.credentials`` is already imported in
+    this process (something may have changed its chain) and whenever the
+    installed version is not one credchain verified (a newer botocore may
+    build another chain), also in a fresh process: importing
+    ``botocore.credentials`` is the cost of that. Otherwise (a verified
+    version, nothing imported) the known chain is used and None returned.
+    None also if the chain can't be built.
     """
-    if "botocore.credentials" not in sys.modules:
+    if "botocore.credentials" not in sys.modules and verified():
         return None
     import botocore.credentials as bc
 

@@ -2,8 +2,8 @@
 
 The order is the installed botocore's own: read from a resolver that botocore's
 ``create_credential_resolver`` builds (never loads) whenever
-``botocore.credentials`` is loaded in this process, else the chain credchain
-knows for the installed version. Building the chain mirrors
+``botocore.credentials`` is loaded in this process or the installed botocore is
+not a version credchain verified, else the chain credchain knows for it. Building the chain mirrors
 ``create_credential_resolver`` step by step, so a setting botocore rejects
 while building (a bad metadata timeout, a missing named profile, an invalid
 metadata endpoint) is reported as botocore raises it: before any provider.
@@ -18,6 +18,7 @@ import attrs
 
 from credchain import _botocore
 from credchain._context import Context
+from credchain._status import Status
 from credchain.providers import Finding, Provider, registry
 from credchain.providers.instance_metadata import IMDSSettings, imds_settings
 
@@ -38,8 +39,6 @@ class Foreign:
     METHOD: str
 
     def inspect(self, ctx: Context, profile: str) -> Finding:
-        from credchain._report import Status
-
         return Finding(
             Status.UNKNOWN,
             None,
@@ -54,8 +53,6 @@ class _Unbuilt:
     METHOD: str = "iam-role"
 
     def inspect(self, ctx: Context, profile: str) -> Finding:
-        from credchain._report import Status
-
         return Finding(Status.UNKNOWN, None, "not inspected: botocore fails before building it.")
 
 
@@ -82,15 +79,13 @@ def build_chain(ctx: Context, explicit: bool, entries: Sequence[Any] | None = No
     """Mirror ``create_credential_resolver``: settings first (they may raise), then providers.
 
     ``entries`` replaces botocore's default order: built-in METHOD names and
-    custom inspectors (see :class:`credchain.Chain`).
+    custom inspectors, as :func:`credchain._pluggable.resolve_entries` returns them.
     """
     if entries is None:
         methods: tuple[Any, ...]
         methods, warnings = order(explicit)
     else:
-        from credchain._pluggable import resolve_entries
-
-        methods, warnings = tuple(resolve_entries(entries)), ()
+        methods, warnings = tuple(entries), ()
         if explicit and "env" not in methods:
             methods = ("env", *methods)
     settings: IMDSSettings | None = None
@@ -172,8 +167,6 @@ def inspect_chain(
     ``found`` or ``error`` (``decided``), ``ctx.reached`` is False, so nothing
     is run there.
     """
-    from credchain._report import Status
-
     for method, inspector in chain.providers:
         if inspector is None:
             yield method, None, None, decided

@@ -102,6 +102,8 @@ def _explain(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
             out.write(f"\n{paint('found', 'identity')}: {_describe(identity)}\n")
     if identity is not None and "error" in identity:
         return FAIL
+    if found and report.winner is not None and report.winner.usable is False:
+        return FAIL  # the credentials would fail at first use
     return OK if found else FAIL
 
 
@@ -144,6 +146,7 @@ def _assert_role(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
             verify=not args.no_verify,
             profile=args.profile,
             timeout=args.timeout,
+            min_validity=args.min_validity,
         )
     except RoleAssertionError as e:
         paint = painter(use_color(err, args.no_color))
@@ -180,6 +183,15 @@ def _seconds(text: str) -> float:
     if not value > 0 or value == float("inf"):
         raise argparse.ArgumentTypeError(f"must be a positive number of seconds: {text!r}")
     return value
+
+
+def _duration(text: str) -> Any:
+    from credchain._expiry import parse_duration
+
+    try:
+        return parse_duration(text)
+    except ValueError as e:
+        raise argparse.ArgumentTypeError(str(e)) from None
 
 
 def _account(text: str) -> str:
@@ -220,7 +232,9 @@ Run `credchain COMMAND --help` for the options and examples of each command.
 """
 
 EXPLAIN_EPILOG = """\
-exit status: 0 credentials found, 1 none or botocore would raise, 2 usage.
+exit status: 0 credentials found, 1 none, botocore would raise, the answer
+depends on a provider credchain cannot inspect, or the credentials would fail
+at first use (an expired SSO token: usable false), 2 usage.
 
 examples:
   credchain explain                      # what boto3.Session() would use here
@@ -236,14 +250,18 @@ or a glob on the name ("AWSReservedSSO_Admin_*"); '*' accepts any role. Without
 ROLE, CREDCHAIN_REQUIRE_ROLE (and CREDCHAIN_REQUIRE_ACCOUNT) are used; with
 neither a role nor an account it is a usage error.
 
-exit status: 0 the credentials are that role, 1 they are not (the reason is on
-stderr), 2 usage.
+--min-validity DURATION (90s, 30m, 1h, 1h30m or seconds) also fails when the
+credentials, or the SSO token behind them, expire sooner than that.
+
+exit status: 0 the credentials are that role, 1 they are not, would fail at first
+use or expire too soon (the reason is on stderr), 2 usage.
 
 examples:
   credchain assert-role MyAppRole
   credchain assert-role MyAppRole --account 123456789012
   credchain assert-role 'AWSReservedSSO_Admin_*' --profile prod
   credchain assert-role MyAppRole --no-verify      # from configuration, no STS call
+  credchain assert-role '*' --min-validity 1h      # a worker needs an hour of validity
   ExecStartPre=/usr/local/bin/credchain assert-role MyAppRole   # systemd unit
 """
 
@@ -327,6 +345,12 @@ def build_parser() -> argparse.ArgumentParser:
         "--no-verify", action="store_true", help="decide from configuration, without STS"
     )
     assert_.add_argument("--profile", metavar="P", help="check this profile, like boto3's")
+    assert_.add_argument(
+        "--min-validity",
+        metavar="DURATION",
+        type=_duration,
+        help="fail when the credentials expire sooner (90s, 30m, 1h, 1h30m, seconds)",
+    )
     assert_.add_argument(
         "--timeout",
         metavar="S",

@@ -9,6 +9,7 @@ moment, and ``~`` / ``$VAR`` expanded with the inspected environment's HOME.
 
 from __future__ import annotations
 
+import datetime
 import os
 import re
 import threading
@@ -17,6 +18,7 @@ from concurrent.futures import Future, ThreadPoolExecutor
 from typing import Any, TypeVar
 
 from credchain import _botocore
+from credchain._io import files, process
 
 T = TypeVar("T")
 
@@ -35,6 +37,7 @@ class Context:
         run_process: bool = False,
         timeout: float | None = None,
         is_process_env: bool = False,
+        clock: Callable[[], datetime.datetime] | None = None,
     ) -> None:
         self.env = env
         self.instance_vars = dict(instance_vars or {})
@@ -49,12 +52,23 @@ class Context:
         self._profile_maps: dict[str, Any] = {}
         self._line_index: dict[str, dict[tuple[str, str], int]] = {}
         self._expanded: dict[str, str] = {}
+        self._reads: dict[tuple[str, bool], Any] = {}
         self.inspectors: dict[Any, Any] = {}
         self._vars: dict[tuple[Any, ...], Any] = {}  # built chains, see _chain.build_chain
         self._full_config: dict[str, Any] | None = None
         self._futures: dict[str, Future[Any]] = {}
         self._pool: ThreadPoolExecutor | None = None
         self._lock = threading.Lock()
+        self._clock = clock
+        self._now: datetime.datetime | None = None
+
+    def now(self) -> datetime.datetime:
+        """The inspection's aware "now" (read once from the clock), to judge expiries by."""
+        if self._now is None:
+            from credchain._expiry import system_clock
+
+            self._now = (self._clock or system_clock)()
+        return self._now
 
     # -- paths ---------------------------------------------------------------------------
 
@@ -130,6 +144,7 @@ class Context:
             from botocore.configloader import raw_config_parse
 
             try:
+                files.too_big(path, what="the INI file")
                 self._ini_cache[path] = parsed = raw_config_parse(path)
                 self._collect_secrets(parsed)
             except Exception as e:  # ConfigNotFound, ConfigParseError: re-raised each time
@@ -193,6 +208,80 @@ class Context:
             raise ProfileNotFound(profile=profile_name)
         return profile_map[profile_name]
 
+    # -- the door: files and processes ---------------------------------------------------
+
+    def path(self, *parts: str) -> str:
+        """``os.path.join``: providers build cache paths with it."""
+        return os.path.join(*parts)
+
+    def exists(self, path: str) -> bool:
+        """``os.path.exists`` (stat only: nothing is opened)."""
+        return os.path.exists(path)
+
+    def is_file(self, path: str) -> bool:
+        """``os.path.isfile``: a regular file, following symlinks (a loop is False)."""
+        return os.path.isfile(path)
+
+    def is_readable_file(self, path: str) -> bool:
+        """A regular file this process may read (stat and access only: nothing is opened)."""
+        return os.path.isfile(path) and os.access(path, os.R_OK)
+
+    def read_text(self, path: str, *, what: str = "the file") -> str:
+        """A file credchain reads beyond botocore's walk: regular only, capped, UTF-8.
+
+        Raises:
+            OSError: missing, unreadable, a symlink loop.
+            credchain._io.files.Refused: not a regular file, or over the cap.
+        """
+        return files.read_regular(path, what=what).decode("utf-8")
+
+    def read_as_botocore(self, path: str, *, what: str = "the file") -> str:
+        """``open(path).read()`` where botocore itself would call it at this point of its walk.
+
+        Reached, a FIFO or device is read as botocore would, but only until the
+        bound and the cap (past them: ``Refused``, botocore would block). Below
+        the winner, only a regular file is read.
+        """
+        with files.text_stream(self._read_raw(path, what)) as f:
+            return f.read()
+
+    def key_val_file(self, path: str, *, what: str = "the file") -> dict[str, str]:
+        """botocore's ``parse_key_val_file`` on ``path``, read through :meth:`read_as_botocore`."""
+        from botocore.utils import parse_key_val_file
+
+        def opener(name: str) -> Any:
+            return files.text_stream(self._read_raw(name, what))
+
+        parsed: dict[str, str] = parse_key_val_file(path, _open=opener)
+        return parsed
+
+    def _read_raw(self, path: str, what: str) -> bytes:
+        # Read (or waited on) once per inspection: a FIFO costs its bound once, not per profile.
+        key = (path, self.reached)
+        if key not in self._reads:
+            try:
+                if self.reached:
+                    self._reads[key] = files.read_like_open(path, what=what, wait=self.timeout)
+                else:
+                    self._reads[key] = files.read_regular(path, what=what)
+            except Exception as e:
+                self._reads[key] = e
+        return _cached(self._reads[key])  # type: ignore[no-any-return]
+
+    def which(self, program: str) -> str | None:
+        """Where the process would find ``program`` with the inspected ``PATH``."""
+        return process.which(program, self.env.get("PATH", os.defpath))
+
+    def run(self, argv: list[str]) -> process.Completed:
+        """Run a command as botocore would, in the inspected environment, bounded.
+
+        Raises:
+            OSError: it can't be started.
+            credchain._io.process.Stopped: killed (with its process group) at a bound.
+        """
+        timeout = self.timeout if self.timeout is not None else process.DEFAULT_TIMEOUT
+        return process.run(argv, env=self.env, timeout=timeout)
+
     # -- secrets ---------------------------------------------------------------------------
 
     def _collect_secrets(self, sections: Mapping[str, Any]) -> None:
@@ -240,9 +329,8 @@ def _index_lines(path: str) -> dict[tuple[str, str], int]:
     """``{(section, key): first line}`` of an INI file; empty if it can't be read."""
     found: dict[tuple[str, str], int] = {}
     try:
-        with open(path, encoding="utf-8", errors="replace") as f:
-            lines = f.read().splitlines()
-    except OSError:
+        lines = files.read_regular(path).decode("utf-8", errors="replace").splitlines()
+    except (OSError, files.Refused):
         return found
     section = None
     for number, raw in enumerate(lines, 1):

@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
+import datetime
 import os
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 from credchain import _botocore
 from credchain._chain import build_chain, inspect_chain
 from credchain._context import Context
+from credchain._io.files import Refused
 from credchain._mask import mask_key, scrub, scrub_foreign
-from credchain._pluggable import Chain
+from credchain._pluggable import Chain, resolve_entries
 from credchain._report import ProviderResult, Report, Status
 from credchain.providers import Finding
 
@@ -25,6 +27,7 @@ def explain(
     timeout: float | None = None,
     chain: Chain | None = None,
     load_foreign: bool = False,
+    clock: Callable[[], datetime.datetime] | None = None,
 ) -> Report:
     """Say which credentials botocore would use here, why, and what they shadow.
 
@@ -49,6 +52,8 @@ def explain(
             inserted appear in their place.
         load_foreign: call ``load()`` on providers credchain has no inspector
             for (only with a session's resolver); the report marks them.
+        clock: returns the aware "now" against which expiries are judged
+            (read once per inspection); default ``datetime.now(timezone.utc)``.
 
     Returns:
         A :class:`Report`.
@@ -77,6 +82,7 @@ def explain(
         run_process=run_process,
         timeout=timeout,
         is_process_env=env is None,
+        clock=clock,
     )
     try:
         return _walk(ctx, chain, explicit_key)
@@ -96,32 +102,51 @@ def _profile_source(ctx: Context) -> str | None:
 def _walk(ctx: Context, entries: Chain | None, explicit_key: str | None) -> Report:
     profile_name = ctx.var("profile") or "default"
     explicit = ctx.instance_vars.get("profile") is not None
-    chain = build_chain(ctx, explicit, None if entries is None else list(entries))
+    chain = build_chain(ctx, explicit, None if entries is None else resolve_entries(entries))
     raises = message = None
     winner: ProviderResult | None = None
     failed: ProviderResult | None = None
     results: list[ProviderResult] = []
+    undetermined: ProviderResult | None = None
+    warnings = chain.warnings
+    undecided = False
     if explicit_key is not None:
         # Session(aws_access_key_id=...): botocore returns these without walking its chain.
         ctx.key_ids.add(explicit_key)
         winner = _result(ctx, "explicit", _explicit(explicit_key), Status.FOUND, None)
         results.append(winner)
+    elif isinstance(chain.build_error, Refused):
+        # botocore reads the config files before any provider: not read, nothing is known.
+        warnings += (
+            f"{chain.build_error.reason} botocore reads it before any provider, so "
+            "credchain cannot tell what it will do.",
+        )
+        undecided = True
     elif chain.build_error is not None:
         raises = type(chain.build_error).__name__
         message = str(chain.build_error)
-    decided = raises is not None or winner is not None
+    decided = raises is not None or winner is not None or undecided
     for method, inspector, found, _ in inspect_chain(ctx, chain, profile_name, decided):
         finding = _disabled(method, ctx) if found is None else found
         status = finding.status
-        if status is Status.FOUND and decided:
+        if undecided:
+            status = Status.UNKNOWN  # placed in a chain credchain could not read
+        elif status is Status.FOUND and decided:
             status = Status.SHADOWED
         result = _result(ctx, method, finding, status, inspector)
+        if not decided and undetermined is None and _blocks(ctx, method, status):
+            undetermined = result
         if not decided and status is Status.FOUND:
             winner, decided = result, True
         elif not decided and status is Status.ERROR:
             failed, decided = result, True
             raises, message = finding.raises, finding.message
         results.append(result)
+    if undetermined is not None:
+        # botocore's answer is that provider's, or (if it supplies nothing) what follows.
+        winner = failed = None
+        raises = message = None
+        warnings += (_undetermined_warning(undetermined),)
     return Report(
         providers=tuple(results),
         winner=winner,
@@ -131,11 +156,45 @@ def _walk(ctx: Context, entries: Chain | None, explicit_key: str | None) -> Repo
         botocore_version=_botocore.version(),
         profile_source=_profile_source(ctx),
         message=scrub_foreign(message, ctx.secrets, ctx.key_ids) if message else None,
-        warnings=chain.warnings,
+        warnings=warnings,
         network=ctx.network,
         run_process=ctx.run_process,
         explicit_credentials=explicit_key is not None,
+        undetermined=undetermined,
+        checked_at=ctx.now(),
     )
+
+
+def _blocks(ctx: Context, method: str, status: Status) -> bool:
+    """Does an ``unknown`` here leave botocore's answer open?
+
+    Every ``unknown`` met before the chain is decided does (a plugin provider
+    without an inspector, a process that did not finish, an inspector that
+    failed): botocore takes its answer from it if it has one. The instance
+    metadata service with ``network=False`` is the exception: not asking it was
+    the caller's choice, and the report says so where it stands.
+    """
+    return status is Status.UNKNOWN and not (method == "iam-role" and not ctx.network)
+
+
+def _undetermined_warning(p: ProviderResult) -> str:
+    what = f"{p.method} ({p.source})" if p.source else p.method
+    return (
+        f"credchain cannot tell what {what} supplies, and botocore asks it before any "
+        f"provider credchain found credentials in: botocore's answer depends on it. {hint(p)}"
+    )
+
+
+def hint(p: ProviderResult) -> str:
+    """What would let credchain decide an ``undetermined`` provider."""
+    if p.provider_class == "BotocoreProvider":
+        return (
+            "Pass load_foreign=True to explain() to call its load(), or register an "
+            "inspector for it."
+        )
+    if p.method == "custom-process":
+        return "Give the process more time (timeout=, --timeout) or run it yourself."
+    return "Register an inspector for it (see the plugins page)."
 
 
 def _explicit(access_key: str) -> Finding:
@@ -146,6 +205,7 @@ def _explicit(access_key: str) -> Finding:
         "uses them and never walks its provider chain.",
         access_key=access_key,
         fix="create the session without explicit credentials",
+        usable=True,
     )
 
 
@@ -177,4 +237,11 @@ def _result(
         details=tuple(details),
         fix=clean(f.fix),
         provider_class=type(inspector).__name__ if inspector is not None else None,
+        expires_at=f.expires_at,
+        usable=f.usable,
+        usable_reason=clean(f.usable_reason),
+        role_name=f.role_name,
+        account=f.account,
+        partition=f.partition,
+        stop=clean(f.stop),
     )

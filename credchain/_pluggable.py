@@ -17,6 +17,7 @@ from typing import Any, Union
 import attrs
 
 from credchain import _botocore
+from credchain._chain import order
 from credchain._report import Status
 from credchain.providers import Finding, Provider
 
@@ -50,8 +51,6 @@ class Chain:
     @classmethod
     def default(cls) -> Chain:
         """botocore's default chain (the installed version's order)."""
-        from credchain._chain import order
-
         methods, _warnings = order(explicit=False)
         return cls(list(methods))
 

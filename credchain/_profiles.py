@@ -58,6 +58,8 @@ class ProfileRow:
     source: str | None
     problems: tuple[Problem, ...] = ()
     unchecked: tuple[str, ...] = ()  # methods not decidable offline (iam-role)
+    role_name: str | None = None  # where the ARN is not known (SSO: AWSReservedSSO_<set>_*)
+    account: str | None = None
 
     @property
     def status(self) -> str:
@@ -69,7 +71,7 @@ class ProfileRow:
         return "warn" if self.problems else "ok"
 
     def to_dict(self) -> dict[str, Any]:
-        return {
+        d = {
             "profile": self.profile,
             "status": self.status,
             "winner": self.winner,
@@ -81,6 +83,9 @@ class ProfileRow:
             "problems": [p.to_dict() for p in self.problems],
             "unchecked": list(self.unchecked),
         }
+        if self.role_name is not None:  # SSO: the role's name pattern and account
+            d.update(role_name=self.role_name, account=self.account)
+        return d
 
 
 @attrs.frozen
@@ -215,6 +220,8 @@ def _row(
         source=clean(shown[1].source) if shown and shown[1].source else None,
         problems=tuple(problems),
         unchecked=tuple(m for m, f in findings if f.status is Status.UNKNOWN),
+        role_name=shown[1].role_name if shown else None,
+        account=shown[1].account if shown else None,
     )
 
 
@@ -288,6 +295,8 @@ def _role(row: ProfileRow) -> str:
         name = arn.rsplit("/", 1)[-1] if "/" in arn else arn
         account = arn.split(":")[4] if arn.startswith("arn:") and arn.count(":") >= 5 else ""
         return f"{name} ({account})" if account else name
+    if row.role_name:
+        return f"{row.role_name} ({row.account})" if row.account else row.role_name
     return row.access_key or "-"
 
 

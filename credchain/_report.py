@@ -2,28 +2,16 @@
 
 from __future__ import annotations
 
-import enum
+import datetime
 import json
 from typing import Any
 
 import attrs
 
+from credchain._render import render_report
+from credchain._status import Status
 
-class Status(str, enum.Enum):
-    """What one provider of the chain contributes.
-
-    .. versionadded:: 0.1.0
-    """
-
-    FOUND = "found"
-    SHADOWED = "shadowed"
-    NOT_FOUND = "not-found"
-    ERROR = "error"
-    DISABLED = "disabled"
-    UNKNOWN = "unknown"
-
-    def __str__(self) -> str:
-        return self.value
+__all__ = ["ProviderResult", "Report", "Status"]
 
 
 @attrs.frozen
@@ -43,6 +31,24 @@ class ProviderResult:
     details: tuple[str, ...] = ()  # extra lines: nested source chains, settings
     fix: str | None = None  # what to change so this provider stops winning / works
     provider_class: str | None = None
+    #: Timezone-aware expiry of the temporary credentials (or of the SSO/login token
+    #: behind them) as seen without a refresh; None for long-term keys or when unknown.
+    expires_at: datetime.datetime | None = None
+    #: Will the credentials work at first use, as far as can be known offline?
+    #: False: they will fail; None: not checked (a process not run, an endpoint not probed).
+    usable: bool | None = None
+    #: A short clause saying why ``usable`` is False or None ("its SSO token expired …").
+    usable_reason: str | None = None
+    #: The role's name where it is known but its ARN is not (an IAM Identity Center
+    #: role: the pattern ``AWSReservedSSO_<permission set>_*``).
+    role_name: str | None = None
+    #: The 12-digit account of the role, where configuration says it.
+    account: str | None = None
+    #: The role's partition (``aws``, ``aws-cn``, …), with ``role_name`` / ``account``.
+    partition: str | None = None
+    #: What to change so botocore stops using this provider, where ``fix`` says how
+    #: to repair it instead (an expired SSO token: ``fix`` is ``aws sso login``).
+    stop: str | None = None
 
     def to_dict(self) -> dict[str, Any]:
         d: dict[str, Any] = {
@@ -52,7 +58,19 @@ class ProviderResult:
             "reason": self.reason,
             "access_key": self.access_key,
             "role_arn": self.role_arn,
+            "expires_at": None if self.expires_at is None else _iso(self.expires_at),
+            "usable": self.usable,
         }
+        if self.usable_reason:
+            d["usable_reason"] = self.usable_reason
+        if self.role_name is not None:
+            d["role_name"] = self.role_name
+        if self.account is not None:
+            d["account"] = self.account
+        if self.partition is not None:
+            d["partition"] = self.partition
+        if self.stop:
+            d["stop"] = self.stop
         if self.raises is not None:
             d["raises"] = self.raises
         if self.details:
@@ -86,6 +104,12 @@ class Report:
     network: bool = True
     run_process: bool = False
     explicit_credentials: bool = False
+    #: The provider credchain could not inspect that comes before every ``found``
+    #: (a plugin without an inspector, not loaded; a process that did not finish):
+    #: botocore's answer depends on it, so ``winner`` and ``raises`` are None.
+    undetermined: ProviderResult | None = None
+    #: The inspection's "now" (its clock), against which expiries were judged.
+    checked_at: datetime.datetime | None = None
 
     @property
     def shadowed(self) -> tuple[ProviderResult, ...]:
@@ -111,6 +135,8 @@ class Report:
             "network": self.network,
             "run_process": self.run_process,
             "explicit_credentials": self.explicit_credentials,
+            "undetermined": self.undetermined.method if self.undetermined else None,
+            "checked_at": None if self.checked_at is None else _iso(self.checked_at),
         }
 
     def to_json(self, indent: int | None = None) -> str:
@@ -118,6 +144,10 @@ class Report:
         return json.dumps(self.to_dict(), indent=indent)
 
     def __str__(self) -> str:
-        from credchain._render import render_report
-
         return render_report(self)
+
+
+def _iso(value: datetime.datetime) -> str:
+    from credchain._expiry import iso_utc
+
+    return iso_utc(value)

@@ -119,3 +119,56 @@ def test_drift_is_reported(monkeypatch: pytest.MonkeyPatch) -> None:
     methods, warnings = _chain.order(False)
     assert methods == drifted
     assert warnings and "brand-new" in warnings[0]
+
+
+def test_installed_botocore_is_verified() -> None:
+    """The botocore the suite runs on is within the verified range (bump NEWEST_VERIFIED)."""
+    assert _botocore.verified(), (
+        f"botocore {botocore.__version__} is outside the verified range: check its chain, "
+        "then raise _botocore.NEWEST_VERIFIED"
+    )
+    assert not _botocore.verified("99.0.0")
+    assert not _botocore.verified("1.39.9")
+
+
+_COLD = """
+import sys
+import credchain._botocore as b
+{patch}
+chain = b.botocore_chain(False)
+print(chain is not None, "botocore.credentials" in sys.modules)
+"""
+
+
+@pytest.mark.parametrize(
+    ("patch", "expected"),
+    [
+        ("", "False False"),  # a verified botocore, nothing imported: the known chain, for free
+        ("b.NEWEST_VERIFIED = (1, 0, 0)", "True True"),  # newer than verified: botocore is asked
+    ],
+)
+def test_order_read_from_botocore_in_a_fresh_process(patch: str, expected: str) -> None:
+    """In a fresh process botocore's own order is read whenever the version is not verified."""
+    import subprocess
+    import sys
+
+    code = _COLD.format(patch=patch)
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.split() == expected.split()
+
+
+def test_drift_warning_from_a_cold_command_line(tmp_path: Path) -> None:
+    """`credchain explain` in a fresh process warns when an unverified botocore's chain moved."""
+    import subprocess
+    import sys
+
+    code = (
+        "import credchain._botocore as b, credchain._cli as c\n"
+        "b.NEWEST_VERIFIED = (1, 0, 0)\n"
+        "b.KNOWN_CHAINS = (((1, 0, 0), b.CHAIN_WITHOUT_LOGIN),)\n"  # what an older table said
+        "raise SystemExit(c.main(['explain', '--no-network']))\n"
+    )
+    env = {"HOME": str(tmp_path), "AWS_EC2_METADATA_DISABLED": "true", **oracle.GUARDS}
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env)
+    text = " ".join(out.stdout.split())
+    assert "warning" in text and "differs from the one credchain knows" in text

@@ -202,10 +202,12 @@ class TestListProfiles:
         assert lurking.startswith("config-file would raise PartialCredentialsError if reached")
 
     def test_roles_and_masked_keys(self, sample: Path) -> None:
-        """Rows carry the role ARN where configured and the access key id only masked."""
+        """Rows carry the role ARN where configured (SSO: its name pattern), keys masked."""
         rows = rows_by_name(list_profiles())
         assert rows["dev"].role_arn == "arn:aws:iam::123456789012:role/Dev"
-        assert rows["sso-expired"].role_arn == "arn:aws:iam::123456789012:role/Admin"
+        assert rows["sso-expired"].role_arn is None  # IAM Identity Center: no ARN offline
+        assert rows["sso-expired"].role_name == "AWSReservedSSO_Admin_*"
+        assert rows["sso-expired"].account == "123456789012"
         assert rows["default"].access_key == MASKED_KEY_ID
         assert rows["default"].source is not None and "line 2" in rows["default"].source
 

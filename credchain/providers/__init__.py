@@ -10,6 +10,7 @@ without doing what was not allowed (``unknown``). Placing findings in the chain
 
 from __future__ import annotations
 
+import datetime
 from typing import cast
 
 import attrs
@@ -34,10 +35,29 @@ class Finding:
     message: str | None = None  # botocore's own message for `raises` (scrubbed on output)
     details: tuple[str, ...] = ()
     fix: str | None = None
+    expires_at: datetime.datetime | None = None  # aware; of the credentials or token behind
+    usable: bool | None = None  # will they work at first use (None: not checked)
+    usable_reason: str | None = None  # a short clause: why False / why not checked
+    role_name: str | None = None  # where the name is known but not the ARN (SSO)
+    account: str | None = None
+    partition: str | None = None  # of the role, where role_name / account stand for its ARN
+    stop: str | None = None  # how to stop it winning, where ``fix`` says how to repair it
 
 
 def error(exc: BaseException, source: str | None, reason: str, **kw: object) -> Finding:
-    """A finding for an exception botocore would raise, named exactly by its class."""
+    """A finding for an exception botocore would raise, named exactly by its class.
+
+    A read or run credchain stopped at its bound (a FIFO, an endless file, a
+    process past its timeout) is not botocore's exception: it is ``unknown``,
+    with the reason the door gave.
+    """
+    from credchain._io.files import Refused
+    from credchain._io.process import Stopped
+
+    if isinstance(exc, (Refused, Stopped)):
+        kw.pop("access_key", None)
+        kw.pop("raises", None)
+        return Finding(Status.UNKNOWN, source, exc.reason, **kw)  # type: ignore[arg-type]
     return Finding(
         Status.ERROR,
         source,

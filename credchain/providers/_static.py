@@ -54,4 +54,5 @@ def static_keys(
         f"{kind} in {section} of {path}.",
         access_key=access_key if isinstance(access_key, str) else None,
         fix=f"remove {ACCESS_KEY} / {SECRET_KEY} from {section} in {path}",
+        usable=True,
     )

@@ -68,20 +68,23 @@ class AssumeRoleProvider:
         except Exception as e:
             return error(e, None, "botocore fails while loading the configuration here.")
         hops: list[str] = []
+        walk = _Walk(self, ctx, profiles, [profile], hops)
         try:
-            role_arn, notes = _Walk(self, ctx, profiles, [profile], hops).assume(profile)
+            role_arn, notes = walk.assume(profile)
         except _Stop as stop:
             f = stop.finding
             return attrs.evolve(f, details=tuple(hops) + f.details)
         except Exception as e:
             return error(e, f"profile {profile}", "botocore fails on this role chain.")
+        remove = f"remove role_arn from profile {profile}, or choose another profile"
+        usability = walk.usability()
         return Finding(
             Status.FOUND,
             f"role_arn in profile {profile}",
             f"assumes {role_arn} (botocore calls sts:AssumeRole at first use){notes}.",
             role_arn=str(role_arn),
             details=tuple(hops),
-            fix=f"remove role_arn from profile {profile}, or choose another profile",
+            **{"fix": remove, **usability, "stop": remove if "fix" in usability else None},
         )
 
 
@@ -92,6 +95,34 @@ class _Walk:
     profiles: dict[str, Any]
     visited: list[str]
     hops: list[str]
+    source: tuple[str, Finding] | None = None  # (method, finding) at the chain's bottom
+    mfa: str | None = None
+
+    def usability(self) -> dict[str, Any]:
+        """``usable`` of the role: its source's, or None when botocore will prompt for MFA."""
+        method, f = self.source if self.source is not None else (None, None)
+        # The token behind the role's source credentials (SSO, aws login) limits it.
+        behind = f.expires_at if f is not None and method in ("sso", "login") else None
+        if f is not None and f.usable is False:
+            return {
+                "usable": False,
+                "usable_reason": f"its source credentials ({method}) fail: {f.usable_reason}",
+                "expires_at": behind,
+                "fix": f.fix,
+            }
+        if self.mfa is not None:
+            return {
+                "usable": None,
+                "usable_reason": f"botocore will prompt for an MFA code ({self.mfa}) at first use",
+                "expires_at": behind,
+            }
+        if f is not None and f.usable is None:
+            return {
+                "usable": None,
+                "usable_reason": f"its source credentials were not checked: {f.usable_reason}",
+                "expires_at": behind,
+            }
+        return {"usable": True, "expires_at": behind}
 
     def stop(self, exc: BaseException, source: str, reason: str, fix: str | None = None) -> _Stop:
         return _Stop(error(exc, source, reason, fix=fix))
@@ -135,6 +166,7 @@ class _Walk:
             self.check_source_profile(name, source_profile)
         notes = ""
         if mfa_serial is not None:
+            self.mfa = str(mfa_serial)
             notes += f"; MFA {mfa_serial} is required: botocore will prompt for a code at first use"
         for key in ("external_id", "duration_seconds", "role_session_name"):
             if profile.get(key) is not None:
@@ -196,6 +228,7 @@ class _Walk:
             s for s in self.provider.sources if str(s.CANONICAL_NAME).lower() == name.lower()
         )
         f = inspector.inspect(self.ctx, parent)
+        self.source = (str(inspector.METHOD), f)
         self.hops.append(f"credential_source {name} ({inspector.METHOD}): {f.status}: {f.reason}")
         if f.status is Status.ERROR:
             raise _Stop(f)
@@ -229,6 +262,7 @@ class _Walk:
                 if f.status is Status.ERROR:
                     raise _Stop(f)
                 if f.status is Status.FOUND:
+                    self.source = (str(inspector.METHOD), f)
                     caveat = " (not run)" if "not run" in f.reason else ""
                     return f"; source credentials from profile {name} ({inspector.METHOD}){caveat}"
                 return f"; source profile {name} could not be checked"

@@ -54,6 +54,8 @@ class ContainerProvider:
                 f"{kind} container credentials endpoint {url} (not probed: network=False); "
                 "botocore would fetch credentials from it.",
                 fix=fix,
+                usable=None,
+                usable_reason="the endpoint was not probed (network=False)",
             )
         from credchain._http import probe_container
 
@@ -78,8 +80,7 @@ def _headers(ctx: Context) -> dict[str, str] | None:
     """botocore's ``_build_headers``: the token file wins over the token variable."""
     token = None
     if TOKEN_FILE in ctx.env:
-        with open(ctx.env[TOKEN_FILE]) as f:
-            token = f.read()
+        token = ctx.read_as_botocore(ctx.env[TOKEN_FILE], what=f"the token file ({TOKEN_FILE})")
     elif TOKEN in ctx.env:
         token = ctx.env[TOKEN]
     if token is None:
@@ -119,18 +120,31 @@ def _credentials(
     ctx.note_value("Token", response["Token"])
     expiry = response["Expiration"]
     response.get("AccountId")
-    if not hasattr(expiry, "tzinfo"):
-        from dateutil.parser import parse
+    from credchain._expiry import aware, is_expired, parse, relative
 
-        parse(expiry)
+    expires_at = aware(parse(expiry))  # botocore's _parse_if_needed
+    usable: bool | None = True
+    usable_reason = None
+    if expires_at is None:
+        usable, usable_reason = False, "its Expiration has no time zone"
+    elif is_expired(expires_at, ctx.now()):
+        # botocore fetches again at first use and raises if they are still expired.
+        usable = False
+        usable_reason = f"the endpoint's credentials {relative(expires_at, ctx.now())}"
     role_arn = response.get("RoleArn") if isinstance(response.get("RoleArn"), str) else None
     if isinstance(access_key, str):
         ctx.key_ids.add(access_key)
+    reason = f"{kind} container credentials from {url} (expiring {expiry})."
+    if usable_reason:
+        reason += f" But {usable_reason}: the first call fails unless a new fetch renews them."
     return Finding(
         Status.FOUND,
         source,
-        f"{kind} container credentials from {url} (expiring {expiry}).",
+        reason,
         access_key=access_key if isinstance(access_key, str) else None,
         role_arn=role_arn,
         fix=fix,
+        expires_at=expires_at,
+        usable=usable,
+        usable_reason=usable_reason,
     )

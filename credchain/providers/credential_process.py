@@ -3,7 +3,8 @@
 Reads the profile's ``credential_process`` and splits it with botocore's own
 ``compat_shell_split`` (no shell). The command is run only with
 ``run_process=True`` — as botocore runs it (no shell, the inspected
-environment), bounded by a timeout — and its output is validated as botocore
+environment), in its own process group that is killed as a whole at the
+timeout, its output capped — and its output is validated as botocore
 does (``Version`` 1, ``AccessKeyId``, ``SecretAccessKey``, an ``Expiration``
 dateutil can parse). Otherwise it is reported as configured but not run. The
 command line is shown with its arguments redacted; its stderr is never shown.
@@ -11,20 +12,17 @@ command line is shown with its arguments redacted; its stderr is never shown.
 
 from __future__ import annotations
 
+import codecs
 import json
-import os
-import shutil
-import subprocess
 from typing import Any, ClassVar
 
 import attrs
 
 from credchain._context import Context
+from credchain._io.process import Stopped
 from credchain._mask import redact_command
 from credchain._report import Status
 from credchain.providers import Finding, error
-
-DEFAULT_TIMEOUT = 15.0  # a process that hangs is reported after this, botocore would wait
 
 
 @attrs.frozen
@@ -54,7 +52,7 @@ class ProcessProvider:
         if not argv:  # botocore's Popen([]) raises IndexError, reached or not
             empty = IndexError("list index out of range")
             return error(empty, source, "the credential_process command is empty.", fix=fix)
-        if not _findable(argv[0], ctx):
+        if ctx.which(argv[0]) is None:
             missing = FileNotFoundError(2, "No such file or directory", argv[0])
             return error(missing, source, f"the program {argv[0]!r} does not exist.", fix=fix)
         if not ctx.run_process or not ctx.reached:
@@ -64,6 +62,8 @@ class ProcessProvider:
                 source,
                 f"runs `{shown}` (not run: {why}); botocore would run it and use its output.",
                 fix=fix,
+                usable=None,
+                usable_reason="the process was not run, so its output was not checked",
             )
         try:
             return _run(ctx, argv, shown, source, profile_config, fix)
@@ -71,34 +71,31 @@ class ProcessProvider:
             return error(e, source, f"`{shown}` failed as botocore would see it.", fix=fix)
 
 
-def _findable(program: str, ctx: Context) -> bool:
-    if os.sep in program:
-        return os.path.exists(program)
-    return shutil.which(program, path=ctx.env.get("PATH", os.defpath)) is not None
-
-
 def _run(
     ctx: Context, argv: list[str], shown: str, source: str, config: dict[str, Any], fix: str
 ) -> Finding:
     from botocore.exceptions import CredentialRetrievalError
 
-    timeout = ctx.timeout if ctx.timeout is not None else DEFAULT_TIMEOUT
-    p = subprocess.Popen(argv, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=dict(ctx.env))
     try:
-        stdout, stderr = p.communicate(timeout=timeout)
-    except subprocess.TimeoutExpired:
-        p.kill()
-        p.communicate()
+        p = ctx.run(argv)
+    except Stopped as stopped:
         return Finding(
             Status.UNKNOWN,
             source,
-            f"`{shown}` did not finish within {timeout:g} s (killed); botocore would wait for it.",
+            f"`{shown}` {stopped.reason}: credchain killed its process group; botocore "
+            "would wait for it (and read all of its output).",
             fix=fix,
+            usable_reason=f"the process {stopped.reason}",
         )
+    stdout, stderr = p.stdout, p.stderr
     if p.returncode != 0:
         # botocore puts stderr in its message; a failing process may print anything there,
         # secrets included, so credchain says how much there was and shows none of it.
-        lines = len(stderr.decode("utf-8").splitlines())
+        if p.stderr_truncated:  # the kept part may end inside a character
+            kept = codecs.getincrementaldecoder("utf-8")().decode(stderr, final=False)
+            lines: object = f"more than {len(kept.splitlines())}"
+        else:
+            lines = len(stderr.decode("utf-8").splitlines())
         withheld = f"stderr withheld: {lines} line(s); run the command yourself to read it"
         e: Exception = CredentialRetrievalError(provider="custom-process", error_msg=withheld)
         return error(
@@ -123,17 +120,37 @@ def _run(
     parsed.get("SessionToken")
     parsed.get("AccountId") or config.get("aws_account_id")
     expiry = parsed.get("Expiration")
+    expires_at = None
+    usable: bool | None = True
+    usable_reason = None
     if expiry is not None:
-        from dateutil.parser import parse
+        from credchain._expiry import aware, is_expired, parse, relative
 
-        parse(expiry)
+        expires_at = aware(parse(expiry))
+        if expires_at is None:
+            usable = False
+            usable_reason = "its Expiration has no time zone, which botocore cannot compare"
+        elif is_expired(expires_at, ctx.now()):
+            # botocore runs the process again at first use and raises if still expired.
+            usable = False
+            usable_reason = f"the credentials it printed {relative(expires_at, ctx.now())}"
     if isinstance(access_key, str):
         ctx.key_ids.add(access_key)
+    reason = f"ran `{shown}`: it printed valid credentials" + (
+        f" (expiring {expiry})." if expiry else " (no expiry)."
+    )
+    if usable_reason:
+        reason += (
+            f" But {usable_reason}: botocore runs it again at first use and fails if it "
+            "prints expired credentials again."
+        )
     return Finding(
         Status.FOUND,
         source,
-        f"ran `{shown}`: it printed valid credentials"
-        + (f" (expiring {expiry})." if expiry else " (no expiry)."),
+        reason,
         access_key=access_key if isinstance(access_key, str) else None,
         fix=fix,
+        expires_at=expires_at,
+        usable=usable,
+        usable_reason=usable_reason,
     )

@@ -32,14 +32,12 @@ class OriginalEC2Provider:
     def inspect(self, ctx: Context, profile: str) -> Finding:
         if ENV not in ctx.env:
             return Finding(Status.NOT_FOUND, ENV, f"{ENV} is not set.")
-        from botocore.utils import parse_key_val_file
-
         raw = ctx.env[ENV]
         # botocore expands only "~" here (os.path.expanduser), not $VARS.
         path = ctx.expand(raw) if raw.startswith("~") and "$" not in raw else raw
         source = f"{ENV}={path}"
         try:
-            creds = parse_key_val_file(path)
+            creds = ctx.key_val_file(path, what=ENV)
         except Exception as e:
             return error(
                 e,
@@ -66,4 +64,5 @@ class OriginalEC2Provider:
             f"long-term keys in {path} (named by {ENV}).",
             access_key=access_key,
             fix=f"unset {ENV}",
+            usable=True,
         )

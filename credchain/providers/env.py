@@ -57,11 +57,14 @@ class EnvProvider:
             ctx.secrets.add(token)
         kind = "temporary (session token set)" if token else "long-term"
         expiry = env.get(EXPIRY, "")
+        expires_at = None
+        usable: bool | None = True
+        usable_reason = None
         if expiry:
-            from dateutil.parser import parse
+            from credchain._expiry import aware, is_expired, parse, relative
 
             try:
-                parse(expiry)
+                parsed = parse(expiry)
             except Exception as e:
                 return error(
                     e,
@@ -70,11 +73,26 @@ class EnvProvider:
                     access_key=access_key,
                     fix=f"fix or unset {EXPIRY}",
                 )
+            expires_at = aware(parsed)
+            if expires_at is None:
+                # botocore compares it with an aware "now" at first use: TypeError.
+                usable = False
+                usable_reason = f"{EXPIRY} has no time zone, which botocore cannot compare"
+            elif is_expired(expires_at, ctx.now()):
+                # botocore re-reads the variables at first use and raises while still expired.
+                usable = False
+                usable_reason = f"they {relative(expires_at, ctx.now())} ({EXPIRY})"
         names = [ACCESS_KEY, SECRET_KEY, *[t for t in TOKENS if env.get(t)][:1]]
+        reason = f"{kind} credentials in the environment variables {', '.join(names)}."
+        if usable_reason:
+            reason += f" But {usable_reason}: the first call fails."
         return Finding(
             Status.FOUND,
             ", ".join(names),
-            f"{kind} credentials in the environment variables {', '.join(names)}.",
+            reason,
             access_key=access_key,
             fix=f"unset {', '.join(n for n in (*names, EXPIRY) if n in env)}",
+            expires_at=expires_at,
+            usable=usable,
+            usable_reason=usable_reason,
         )

@@ -111,6 +111,7 @@ class InstanceMetadataProvider:
                 Status.UNKNOWN,
                 s.base_url,
                 f"not asked (network=False): botocore would ask {s.base_url} last.",
+                usable_reason="the metadata service was not asked (network=False)",
             )
         timeout = self.timeout(ctx)
         try:
@@ -145,9 +146,19 @@ def _found(ctx: Context, role: str, creds: Any, url: str, v2: bool | None) -> Fi
         # botocore's _evaluate_expiration only logs a ValueError; a TypeError escapes.
         with contextlib.suppress(ValueError):
             datetime.datetime.strptime(expiry, "%Y-%m-%dT%H:%M:%SZ")
-    from dateutil.parser import parse
+    from credchain._expiry import aware, is_expired, parse, relative
 
-    parse(expiry)  # RefreshableCredentials.create_from_metadata
+    expires_at = aware(parse(expiry))  # RefreshableCredentials.create_from_metadata
+    usable: bool | None = True
+    usable_reason = None
+    if expires_at is not None and is_expired(expires_at, ctx.now()):
+        # botocore's _evaluate_expiration extends expired instance credentials by 5-10
+        # minutes and uses them (static stability): whether AWS accepts them is unknown.
+        usable = None
+        usable_reason = (
+            f"the instance credentials {relative(expires_at, ctx.now())}; botocore extends "
+            "and uses them while the metadata service cannot renew them"
+        )
     if isinstance(access_key, str):
         ctx.key_ids.add(access_key)
     version = "IMDSv2" if v2 else "IMDSv1"
@@ -158,4 +169,7 @@ def _found(ctx: Context, role: str, creds: Any, url: str, v2: bool | None) -> Fi
         access_key=access_key if isinstance(access_key, str) else None,
         role_arn=f"role/{role}",
         fix=None,
+        expires_at=expires_at,
+        usable=usable,
+        usable_reason=usable_reason,
     )

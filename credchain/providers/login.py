@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
 from typing import Any, ClassVar
 
 import attrs
@@ -66,18 +65,18 @@ def _cached(ctx: Context, session_name: Any, source: str) -> Finding:
     if "AWS_LOGIN_CACHE_DIRECTORY" in ctx.env:
         cache_dir = ctx.expand(ctx.env["AWS_LOGIN_CACHE_DIRECTORY"])
     else:
-        cache_dir = ctx.expand(os.path.join("~", ".aws", "login", "cache"))
+        cache_dir = ctx.expand(ctx.path("~", ".aws", "login", "cache"))
     key = hashlib.sha256(session_name.encode("utf-8")).hexdigest()
-    path = os.path.join(cache_dir, key + ".json")
+    path = ctx.path(cache_dir, key + ".json")
     relogin = f"run `aws login` (session {session_name})"
-    if not os.path.isfile(path):
+    # botocore's JSONFileCache: a regular file (os.path.isfile), then open().read().
+    if not ctx.is_file(path):
         e: Exception = LoginTokenLoadError(
             error_msg=f"Unable to load a existing login session for session {session_name}."
         )
         return error(e, path, f"no cached login token at {path}.", fix=relogin)
     try:
-        with open(path) as f:
-            token = json.load(f)
+        token = json.loads(ctx.read_text(path, what="the login token cache"))
     except (OSError, ValueError):
         return error(KeyError(key), path, f"{path} is not readable JSON.", fix=relogin)
     if token is None:
@@ -96,16 +95,41 @@ def _cached(ctx: Context, session_name: Any, source: str) -> Finding:
     access["accountId"]
     ctx.note_value("refreshToken", token.get("refreshToken"))
     ctx.note_value("dpopKey", token.get("dpopKey"))
-    from dateutil.parser import parse
+    from credchain._expiry import aware, is_expired, iso_utc, parse, relative
 
-    stamp = parse(expires).strftime("%Y-%m-%dT%H:%M:%SZ")
+    parsed = parse(expires)
+    stamp = parsed.strftime("%Y-%m-%dT%H:%M:%SZ")
+    expires_at = aware(parsed)
+    usable: bool | None = True
+    usable_reason = None
+    fix = f"remove login_session from the profile ({source})"
+    stop = None
+    note = ""
+    if expires_at is None:
+        usable = False
+        usable_reason = "its cached login credentials have an expiry without a time zone"
+        fix, stop = relogin, fix
+    elif is_expired(expires_at, ctx.now()):
+        # LoginProvider refreshes expired credentials with the cached refresh token (one
+        # signin call) at first use; whether the sign-in session still allows it is unknown.
+        stamp = iso_utc(expires_at)
+        usable = None
+        usable_reason = (
+            f"its cached login credentials {relative(expires_at, ctx.now())}; botocore will "
+            "try to refresh them at first use"
+        )
+        note = f" They expired: if the refresh fails, {relogin}."
     if isinstance(access_key, str):
         ctx.key_ids.add(access_key)
     return Finding(
         Status.FOUND,
         path,
         f"cached `aws login` credentials (expiry {stamp}; botocore refreshes them when due, "
-        "credchain does not).",
+        f"credchain does not).{note}",
         access_key=access_key if isinstance(access_key, str) else None,
-        fix=f"remove login_session from the profile ({source})",
+        fix=fix,
+        stop=stop,
+        expires_at=expires_at,
+        usable=usable,
+        usable_reason=usable_reason,
     )

@@ -14,12 +14,12 @@ from __future__ import annotations
 import datetime
 import hashlib
 import json
-import os
 from typing import Any, ClassVar
 
 import attrs
 
 from credchain._context import Context
+from credchain._io.files import Refused
 from credchain._report import Status
 from credchain.providers import Finding, error
 
@@ -67,14 +67,25 @@ class SSOProvider:
         session_name = resolved.get("sso_session")
         if session_name is not None:
             source = f"profile {profile}, sso-session {session_name}"
-        token = _token_state(ctx, session_name or resolved["sso_start_url"], profile, session_name)
+        key = session_name or resolved["sso_start_url"]
+        token = _token_state(ctx, key, profile, session_name)
+        remove = f"remove the sso_* settings from profile {profile}"
+        # IAM Identity Center's role is ACCOUNT:role/aws-reserved/sso.amazonaws.com/
+        # [REGION/]AWSReservedSSO_<set>_<hex>: its path and suffix are not in the
+        # configuration, so no ARN is made up here.
         return Finding(
             Status.FOUND,
             source,
             f"IAM Identity Center role {role} in account {account}; botocore calls "
-            f"sso:GetRoleCredentials at first use. {token}",
-            role_arn=f"arn:{_partition(resolved['sso_region'])}:iam::{account}:role/{role}",
-            fix=f"remove the sso_* settings from profile {profile}",
+            f"sso:GetRoleCredentials at first use. {token.text}",
+            fix=token.login if token.usable is False else remove,
+            stop=remove if token.usable is False else None,
+            expires_at=token.expires_at,
+            usable=token.usable,
+            usable_reason=token.reason,
+            role_name=f"AWSReservedSSO_{role}_*",
+            account=str(account),
+            partition=_partition(resolved["sso_region"]),
         )
 
 
@@ -108,37 +119,110 @@ def _resolve_session(
     return config, ("sso_session",)
 
 
-def _token_state(ctx: Context, key: str, profile: str, session: str | None) -> str:
+@attrs.frozen
+class TokenState:
+    """What the SSO token cache says, without reading the token out or refreshing it."""
+
+    text: str  # sentences for the reason
+    usable: bool | None
+    reason: str | None  # a short clause for the headline
+    login: str  # the command that repairs it
+    expires_at: datetime.datetime | None = None
+
+
+REFRESH_KEYS = ("refreshToken", "clientId", "clientSecret", "registrationExpiresAt")
+
+
+def _token_state(ctx: Context, key: str, profile: str, session: str | None) -> TokenState:
     login = f"aws sso login --profile {profile}"
     if session is not None:
         login = f"aws sso login --sso-session {session}"
-    cache_dir = ctx.expand(os.path.join("~", ".aws", "sso", "cache"))
+    fix = f"run `{login}`"
+    cache_dir = ctx.expand(ctx.path("~", ".aws", "sso", "cache"))
     digest = hashlib.sha1(str(key).encode("utf-8")).hexdigest()  # noqa: S324 - botocore's key
-    path = os.path.join(cache_dir, digest + ".json")
+    path = ctx.path(cache_dir, digest + ".json")
+    # botocore reads this file only at first use, not while building credentials:
+    # credchain reads a regular file only, capped, and never changes the winner for it.
+
+    def unusable(text: str, reason: str) -> TokenState:
+        return TokenState(text, False, reason, fix)
+
     try:
-        with open(path) as f:
-            token = json.load(f)
+        token = json.loads(ctx.read_text(path, what="the SSO token cache"))
     except FileNotFoundError:
-        return f"No cached token ({path} is missing): first use will fail until `{login}`."
+        return unusable(
+            f"No cached token ({path} is missing): first use will fail until `{login}`.",
+            "there is no cached SSO token (never logged in, or logged out)",
+        )
+    except Refused as e:
+        return TokenState(
+            f"{e.reason[0].upper()}{e.reason[1:]} Run `{login}` if first use fails.",
+            None,
+            f"its SSO token cache was not read ({e.reason})",
+            fix,
+        )
     except (OSError, ValueError):
-        return f"The token cache {path} is unreadable: first use will fail until `{login}`."
+        return unusable(
+            f"The token cache {path} is unreadable: first use will fail until `{login}`.",
+            f"its SSO token cache {path} is unreadable",
+        )
     if not isinstance(token, dict) or "accessToken" not in token or "expiresAt" not in token:
-        return f"The token cache {path} is incomplete: first use will fail until `{login}`."
+        return unusable(
+            f"The token cache {path} is incomplete: first use will fail until `{login}`.",
+            f"its SSO token cache {path} is incomplete",
+        )
     for secret in ("accessToken", "refreshToken", "clientSecret"):
         ctx.note_value(secret, token.get(secret))
-    try:
-        from dateutil.parser import parse
+    from credchain._expiry import aware, is_expired, iso_utc, parse, relative
 
-        expires = parse(token["expiresAt"])
-        if expires.tzinfo is None:
-            expires = expires.replace(tzinfo=datetime.timezone.utc)
+    try:
+        expires = aware(parse(token["expiresAt"]))
     except Exception:
-        return f"The token cache {path} has an unreadable expiry: run `{login}`."
-    now = datetime.datetime.now(datetime.timezone.utc)
-    stamp = expires.strftime("%Y-%m-%dT%H:%M:%SZ")
-    if expires <= now:
-        refresh = ""
-        if session is not None and token.get("refreshToken"):
-            refresh = " botocore will try to refresh it at first use (credchain does not)."
-        return f"The cached token expired at {stamp}.{refresh} Fix: `{login}`."
-    return f"The cached token is valid until {stamp} (not refreshed, not used)."
+        expires = None
+    if expires is None:  # botocore fails comparing it (or parsing it) at first use
+        return unusable(
+            f"The token cache {path} has an unreadable expiry: run `{login}`.",
+            "its SSO token's expiry cannot be read",
+        )
+    now = ctx.now()
+    stamp = iso_utc(expires)
+    if not is_expired(expires, now):
+        return TokenState(
+            f"The cached token is valid until {stamp} (not refreshed, not used).",
+            True,
+            None,
+            fix,
+            expires,
+        )
+    when = relative(expires, now)
+    if session is not None and _can_refresh(token, now):
+        # SSOTokenProvider refreshes an expiring token with the cached refresh token and
+        # client registration (one sso-oidc:CreateToken call) before it fails.
+        return TokenState(
+            f"The cached token expired at {stamp}; botocore will try to refresh it at first "
+            f"use (credchain does not). If that fails: `{login}`.",
+            None,
+            f"its SSO token {when}; botocore will try to refresh it at first use",
+            fix,
+            expires,
+        )
+    return TokenState(
+        f"The cached token expired at {stamp}: first use will fail. Fix: `{login}`.",
+        False,
+        f"its SSO token {when}: the first call fails",
+        fix,
+        expires,
+    )
+
+
+def _can_refresh(token: dict[str, Any], now: datetime.datetime) -> bool:
+    """botocore's ``SSOTokenProvider._refresh_access_token`` preconditions."""
+    if any(k not in token for k in REFRESH_KEYS):
+        return False
+    from credchain._expiry import aware, parse
+
+    try:
+        registration = aware(parse(token["registrationExpiresAt"]))
+    except Exception:
+        return False
+    return registration is not None and registration > now

@@ -11,7 +11,6 @@ only whether the file exists and is readable.
 
 from __future__ import annotations
 
-import os
 from typing import Any, ClassVar
 
 import attrs
@@ -78,7 +77,7 @@ class AssumeRoleWithWebIdentityProvider:
                 "(AWS_ROLE_ARN or role_arn): botocore raises InvalidConfigError.",
                 fix="set AWS_ROLE_ARN / role_arn, or unset the token file",
             )
-        token_state = _token_state(str(token_path))
+        token_state, usable = _token_state(ctx, str(token_path))
         return Finding(
             Status.FOUND,
             f"{source} ({token_path})",
@@ -86,12 +85,19 @@ class AssumeRoleWithWebIdentityProvider:
             f"sts:AssumeRoleWithWebIdentity at first use. {token_state}",
             role_arn=str(role_arn),
             fix=f"unset {source}" if source.startswith("AWS_") else f"remove {source}",
+            usable=usable,
+            usable_reason=None
+            if usable
+            else f"its web identity token file {token_path} "
+            "is missing or unreadable: the first call fails",
         )
 
 
-def _token_state(path: str) -> str:
-    if not os.path.exists(path):
-        return f"The token file {path} does not exist: that first use will fail."
-    if not os.path.isfile(path) or not os.access(path, os.R_OK):
-        return f"The token file {path} is not a readable file: that first use will fail."
-    return f"The token file {path} exists and is readable (not read)."
+def _token_state(ctx: Context, path: str) -> tuple[str, bool]:
+    """A sentence on the token file, and whether it is there to be read at first use."""
+    # botocore reads the token only at first use: credchain looks (stat) and never opens it.
+    if not ctx.exists(path):
+        return f"The token file {path} does not exist: that first use will fail.", False
+    if not ctx.is_readable_file(path):
+        return f"The token file {path} is not a readable file: that first use will fail.", False
+    return f"The token file {path} exists and is readable (not read).", True

@@ -26,11 +26,13 @@ def test_no_sso_keys_is_not_found(make_ctx: MakeCtx) -> None:
 
 
 def test_legacy_profile_is_found_with_its_role(make_ctx: MakeCtx) -> None:
-    """Legacy SSO keys: found, the role ARN built from account and role name."""
+    """Legacy SSO keys: found, with the permission set's role pattern and account, no ARN."""
     ctx = make_ctx(files={"home/.aws/config": f"[default]\n{LEGACY}sso_role_name = Admin\n"})
     finding = SSOProvider().inspect(ctx, "default")
     assert finding.status is Status.FOUND
-    assert finding.role_arn == "arn:aws:iam::111122223333:role/Admin"
+    assert finding.role_arn is None  # the real one has a path and a suffix
+    assert finding.role_name == "AWSReservedSSO_Admin_*"
+    assert finding.account == "111122223333" and finding.partition == "aws"
     assert "No cached token" in finding.reason
 
 

@@ -42,3 +42,30 @@ def startup_check() -> str:
     identity = credchain.assert_role("Worker", account="123456789012", verify=False)
     who = f"{identity.arn} {identity.account} {identity.role_name}"
     return f"{who} {identity.provider} {identity.verified}"
+
+
+def expiry_and_usability() -> list[str]:
+    import datetime
+
+    fixed = datetime.datetime(2026, 12, 1, 15, 0, tzinfo=datetime.timezone.utc)
+    report = credchain.explain(network=False, clock=lambda: fixed)
+    undetermined: ProviderResult | None = report.undetermined
+    checked: datetime.datetime | None = report.checked_at
+    out = [undetermined.method if undetermined else "", str(checked)]
+    for p in report.providers:
+        expires: datetime.datetime | None = p.expires_at
+        usable: bool | None = p.usable
+        why: str | None = p.usable_reason
+        name: str | None = p.role_name
+        account: str | None = p.account
+        out.append(f"{expires} {usable} {why} {name} {account}")
+    return out
+
+
+def worker_start() -> str:
+    import datetime
+
+    identity = credchain.assert_role(
+        "AWSReservedSSO_Worker_*", verify=False, min_validity=datetime.timedelta(hours=1)
+    )
+    return str(identity)
