@@ -7,7 +7,7 @@ optionally ``http.json`` (the loopback endpoint's answers: ``{method, path, stat
 body}`` plus ``token`` and ``delay``; a request no entry matches, or an entry nobody
 asked for, fails the oracle check) and ``args.json`` (``{"profile": ...}`` for an
 explicit profile), and ``expected.json`` (``{docs, winner, raises, error, statuses}``,
-optionally ``min_botocore`` and ``without_crt`` for version-dependent cases).
+optionally ``min_botocore``, ``without_crt`` and ``with_crt`` for version-dependent cases).
 """
 
 from __future__ import annotations
@@ -39,6 +39,8 @@ def _expected(name: str) -> dict[str, Any]:
         pytest.skip(f"needs botocore >= {minimum}")
     if expected.get("without_crt") and _botocore.has_crt():
         pytest.skip("expects botocore without awscrt")
+    if expected.get("with_crt") and not _botocore.has_crt():
+        pytest.skip("expects botocore[crt] (CI runs it in its crt venv)")
     return expected
 
 
