@@ -518,6 +518,31 @@ def with_probes(
     return replace(oracle, loads=loads, violations=(*oracle.violations, *extra))
 
 
+#: The process environment while explain(env=...) runs: it must read none of it (loopback only).
+HOSTILE = {
+    "HOME": "/nonexistent-home",
+    "PATH": os.defpath,
+    "AWS_ACCESS_KEY_ID": "AKIAEXAMPLEPOLLU0001",
+    "AWS_SECRET_ACCESS_KEY": "SECRET-NEVER-PRINTED-POLLUTED",
+    "AWS_SESSION_TOKEN": "TOKEN-NEVER-PRINTED-POLLUTED",
+    "AWS_PROFILE": "polluted",
+    "AWS_DEFAULT_PROFILE": "polluted",
+    "AWS_CONFIG_FILE": "/nonexistent/config",
+    "AWS_SHARED_CREDENTIALS_FILE": "/nonexistent/credentials",
+    "AWS_EC2_METADATA_DISABLED": "false",
+    "AWS_EC2_METADATA_SERVICE_ENDPOINT": "http://127.0.0.1:9/",
+    "AWS_METADATA_SERVICE_TIMEOUT": "x",
+    "AWS_CONTAINER_CREDENTIALS_FULL_URI": "http://127.0.0.1:9/creds",
+    "AWS_WEB_IDENTITY_TOKEN_FILE": "/nonexistent/token",
+    "AWS_ROLE_ARN": "arn:aws:iam::123456789012:role/Polluted",
+    "AWS_CREDENTIAL_FILE": "/nonexistent/ec2",
+    "BOTO_CONFIG": "/nonexistent/boto",
+    "HTTP_PROXY": "http://127.0.0.1:9",
+    "HTTPS_PROXY": "http://127.0.0.1:9",
+    "NO_PROXY": "",
+    **GUARDS,
+}
+
 #: How explain() is asked: env= (os.environ untouched), os.environ set, or a live session.
 VIA_ENV, VIA_ENVIRON, VIA_SESSION = "explain(env=...)", "explain(env=None)", "explain(session=...)"
 
@@ -529,7 +554,9 @@ def run_credchain(
     options: dict[str, Any] = {"network": True, "run_process": True, **kwargs}
     with no_container_pause():
         if via == VIA_ENV:
-            return credchain.explain(env=dict(env), profile=profile, **options)
+            # env= replaces os.environ: a hostile process environment must change nothing.
+            with environ(HOSTILE):
+                return credchain.explain(env=dict(env), profile=profile, **options)
         with environ(env):
             if via == VIA_SESSION:
                 session = botocore.session.Session(profile=profile)

@@ -23,6 +23,8 @@ from pathlib import Path
 import oracle
 import pytest
 
+import credchain
+
 ROOT = Path(__file__).resolve().parents[1]
 EXAMPLES = sorted((ROOT / "examples").glob("*.py"))
 DOCUMENTS = [ROOT / "README.md", *sorted((ROOT / "docs").glob("*.md"))]
@@ -44,6 +46,7 @@ def sandbox(tmp: Path, **extra: str) -> dict[str, str]:
     return {
         "HOME": str(home),
         "PATH": os.environ.get("PATH", os.defpath),
+        "PYTHONPATH": str(Path(credchain.__file__).parents[1]),  # the credchain under test
         "LC_ALL": "C.UTF-8",
         "AWS_EC2_METADATA_DISABLED": "true",
         "AWS_DEFAULT_REGION": "us-east-1",
