@@ -174,13 +174,15 @@ def run(mutation: Mutation, tests: list[str], workers: str) -> tuple[list[str], 
         return failures(junit), last
 
 
-def by_file(failed: list[str]) -> str:
-    """``test_scenarios (12), test_oracle (1)``: failing tests counted by module."""
-    modules = []
+def by_test(failed: list[str]) -> str:
+    """``test_scenarios.test_expected (12), ...``: failing tests counted by test function."""
+    names = []
     for name in failed:
-        parts = name.split("::")[0].split(".")
-        modules.append(next((p for p in parts if p.startswith("test_")), parts[-1]))
-    return ", ".join(f"{module} ({n})" for module, n in sorted(Counter(modules).items()))
+        classname, _, function = name.partition("::")
+        parts = classname.split(".")
+        module = next((p for p in parts if p.startswith("test_")), parts[-1])
+        names.append(f"{module}.{function.split('[')[0]}")
+    return ", ".join(f"{name} ({n})" for name, n in sorted(Counter(names).items()))
 
 
 def main() -> int:
@@ -208,8 +210,8 @@ def main() -> int:
         print(f"{mutation.name}: {verdict} in {took:.0f} s: {last}", flush=True)
         for name in failed[:5]:
             print(f"    {name}", flush=True)
-        rows.append((mutation, verdict, len(failed), by_file(failed)))
-    print("\n| mutation | promise | verdict | failing tests (by file) |")
+        rows.append((mutation, verdict, len(failed), by_test(failed)))
+    print("\n| mutation | promise | verdict | failing tests (by test function) |")
     print("|---|---|---|---|")
     for mutation, verdict, n, files in rows:
         print(f"| {mutation.name} | {mutation.promise} | {verdict} | {n}: {files} |")
