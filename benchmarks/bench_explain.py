@@ -108,6 +108,36 @@ def main() -> None:
         b = _median(lambda: botocore.session.Session().get_credentials(), 200)
         rows.append(("explain(network=False) / Session().get_credentials(), small config", c, b))
 
+        # The settings alone (already inside the row above): every session variable with
+        # its source, against botocore resolving every variable on a fresh session.
+        from botocore import UNSIGNED
+        from botocore.config import Config
+        from botocore.configprovider import BOTOCORE_DEFAUT_SESSION_VARIABLES
+
+        from credchain._context import Context
+        from credchain._settings import settings_of
+
+        def all_variables() -> None:
+            session = botocore.session.Session()
+            for name in BOTOCORE_DEFAUT_SESSION_VARIABLES:
+                session.get_config_variable(name)
+
+        c = _median(lambda: settings_of(Context(dict(os.environ))), 200)
+        b = _median(all_variables, 200)
+        rows.append(("settings with sources / every get_config_variable, fresh session", c, b))
+
+        # Report.endpoints(): an unsigned STS client for the inspected world, built lazily.
+        def endpoints() -> None:
+            credchain.explain(network=False).endpoints()
+
+        def sts_client() -> None:
+            config = Config(signature_version=UNSIGNED)
+            botocore.session.Session().create_client("sts", config=config)
+
+        c = _median(endpoints, 20)
+        b = _median(sts_client, 20)
+        rows.append(("explain(network=False).endpoints() / create_client('sts')", c, b))
+
         # An instance metadata service that never answers, and nothing else configured.
         (home / ".aws" / "credentials").unlink()
         srv, port = _silent_server()

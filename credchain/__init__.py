@@ -17,16 +17,19 @@ if TYPE_CHECKING:
     from credchain._explain import explain
     from credchain._identity import Identity, identify
     from credchain._pluggable import Chain
+    from credchain._settings import Endpoint, Setting
     from credchain.exceptions import CredchainError, IdentityError, RoleAssertionError
 
 __all__ = [
     "Chain",
     "CredchainError",
+    "Endpoint",
     "Identity",
     "IdentityError",
     "ProviderResult",
     "Report",
     "RoleAssertionError",
+    "Setting",
     "Status",
     "__version__",
     "assert_role",
@@ -39,6 +42,8 @@ __all__ = [
 
 _LAZY = {
     "Chain": "credchain._pluggable",
+    "Endpoint": "credchain._settings",
+    "Setting": "credchain._settings",
     "explain": "credchain._explain",
     "assert_role": "credchain._assert_role",
     "require_role": "credchain._assert_role",

@@ -401,6 +401,7 @@ def assert_role(
     timeout: float | None = 5.0,
     min_validity: datetime.timedelta | None = None,
     clock: Callable[[], datetime.datetime] | None = None,
+    region: str | None = None,
 ) -> Identity:
     """Demand that the credentials botocore would use are the role ``role``.
 
@@ -428,6 +429,9 @@ def assert_role(
             renews through STS) pass. With ``verify=True`` it uses the expiry the
             metadata or container endpoint reported.
         clock: the aware "now" to judge expiries by (default: the system clock).
+        region: fail unless botocore would use this region (``settings["region"]``);
+            the message names where botocore's region comes from. Checked from
+            configuration before any STS call.
 
     Returns:
         The :class:`Identity`: verified when ``verify=True``.
@@ -453,6 +457,8 @@ def assert_role(
     report = explain(
         profile=profile, session=session, env=env, network=True, run_process=False, clock=clock
     )
+    if region is not None:
+        _check_region(expected, report, region)
     winner = _check_chain(expected, report, offline=not verify)
     if min_validity is not None and winner is not None:
         _check_validity(expected, report, winner, min_validity)
@@ -467,10 +473,41 @@ def assert_role(
     return check_report(report, role, account=account, identity=identity)
 
 
+def _check_region(expected: _Expected, report: Report, region: str) -> None:
+    """Fail unless botocore's ``region`` setting is ``region``; name where it comes from."""
+    setting = report.settings.get("region")
+    if setting is None or setting.value == region:
+        return
+    source = setting.source
+    if setting.error is not None:
+        problem = f"botocore's region cannot be resolved ({source}), so it is not {region}"
+        fix = "fix the profile so that botocore can read it"
+    elif setting.value is None:
+        problem = f"botocore would use no region (none configured), not {region}"
+        if setting.note and "AWS_REGION=" in setting.note:
+            problem += "; AWS_REGION is set, but botocore does not read it"
+        fix = f"set AWS_DEFAULT_REGION={region}, or region = {region} in the profile"
+    else:
+        problem = f"botocore would use region {setting.value} (from {source}), not {region}"
+        if source.startswith("AWS_"):
+            fix = f"set {source}={region}"
+        elif source in ("session", "profile argument", "default"):
+            fix = f"give the session region {region}"
+        else:
+            fix = f"set region = {region} in {source.split(', line')[0]}"
+    raise RoleAssertionError(
+        problem,
+        expected_role=expected.role,
+        expected_account=expected.account,
+        fix=fix,
+        report=report,
+    )
+
+
 def _log_report(log: _Logger, report: Report | None) -> None:
     if report is not None:
-        for line in str(report).splitlines():
-            log.info("credchain: %s", line)
+        for line in str(report).splitlines():  # its first line already starts "credchain: "
+            log.info("credchain: %s", line.removeprefix("credchain: "))
 
 
 def require_role(

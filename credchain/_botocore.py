@@ -155,3 +155,98 @@ def has_crt() -> bool:
     from botocore import compat
 
     return getattr(compat, "EC", None) is not None
+
+
+def session_variable_names() -> tuple[str, ...]:
+    """Every name of the installed botocore's session variable table, in its order."""
+    return tuple(_session_variables())
+
+
+def offline_client(ctx: Any, service: str, region: str | None = None) -> Any:
+    """A botocore client built as ``Session(...).create_client(service)`` would be, for ``ctx``.
+
+    The session reads the inspected environment and files (never ``os.environ``),
+    loads no credentials (unsigned), no SSO token and no client-side monitor, and
+    resolves ``defaults_mode=auto`` without asking the instance metadata service:
+    creating it opens no connection. Used only to read ``client.meta``.
+    """
+    import copy
+
+    import botocore.session
+    from botocore import UNSIGNED
+    from botocore.config import Config
+    from botocore.configprovider import (
+        ConfigChainFactory,
+        ConfiguredEndpointProvider,
+    )
+
+    env = ctx.env
+
+    class _InspectedSession(botocore.session.Session):  # type: ignore[misc]
+        def _add_configured_endpoint_provider(self, client_name: str, config_store: Any) -> None:
+            # botocore passes no environ here, so it would read os.environ.
+            provider = ConfiguredEndpointProvider(
+                full_config=self.full_config,
+                scoped_config=self.get_scoped_config(),
+                client_name=client_name,
+                environ=env,
+            )
+            config_store.set_config_provider(logical_name="endpoint_url", provider=provider)
+
+    session = _InspectedSession()
+    factory = ConfigChainFactory(session=session, environ=env)
+    store = copy.copy(session.get_component("config_store"))
+    for name, (config_name, env_names, default, typecast) in session.session_var_map.items():
+        store.set_config_provider(
+            name,
+            factory.create_config_chain(
+                instance_name=name,
+                env_var_names=env_names,
+                config_property_names=config_name,
+                default=default,
+                conversion_func=typecast,
+            ),
+        )
+    session._components.register_component("config_store", store)
+    session._components.register_component("token_provider", _NoTokens())
+    session._internal_components.register_component("monitor", None)
+    session._config = copy.deepcopy(ctx.full_config())
+    for name, value in ctx.instance_vars.items():
+        session.set_config_variable(name, value)
+    # The service models and endpoint rules are the same for every inspection with the
+    # same data path: load them once per process (botocore's loader caches per instance).
+    try:
+        data_path = session.get_config_variable("data_path")
+    except Exception:  # create_client raises it in its own order
+        data_path = _UNREADABLE
+    if data_path is not _UNREADABLE:
+        if data_path not in _LOADED:
+            _LOADED[data_path] = (
+                session.get_component("data_loader"),
+                session._get_internal_component("endpoint_resolver"),
+            )
+        loader, resolver = _LOADED[data_path]
+        session._components.register_component("data_loader", loader)
+        session._internal_components.register_component("endpoint_resolver", resolver)
+    try:
+        mode = session.get_config_variable("defaults_mode")
+    except Exception:  # create_client raises it (or an earlier error) in its own order
+        mode = None
+    config = Config(
+        signature_version=UNSIGNED,
+        # auto asks the instance metadata service for its region; the modes it can
+        # resolve to agree on every setting that decides an endpoint.
+        defaults_mode="standard" if mode == "auto" else None,
+    )
+    return session.create_client(service, region_name=region, config=config)
+
+
+_LOADED: dict[Any, tuple[Any, Any]] = {}
+_UNREADABLE = object()
+
+
+class _NoTokens:
+    """A token provider that loads nothing: creating a client must not refresh SSO tokens."""
+
+    def load_token(self, **kwargs: Any) -> None:
+        return None

@@ -96,7 +96,7 @@ def build_chain(ctx: Context, explicit: bool, entries: Sequence[Any] | None = No
         ctx.var("config_file")
     except Exception as e:
         build_error = e
-    if settings is not None and ctx.network and not build_error:
+    if settings is not None and ctx.network and not build_error and "iam-role" in methods:
         _prefetch_imds(ctx, settings)
     # Inspectors are stateless: one set per (order, settings) serves every profile.
     key = (methods, settings, explicit)
@@ -151,7 +151,8 @@ def make_providers(
 
 
 def _prefetch_imds(ctx: Context, settings: IMDSSettings) -> None:
-    """Start the metadata probe now, so it overlaps everything else."""
+    """Start the metadata probe now, so it overlaps everything else (only for a chain
+    that has ``iam-role``: a ``credential_source`` of a chain without it probes when asked)."""
     from credchain.providers.instance_metadata import InstanceMetadataProvider
 
     if not InstanceMetadataProvider.disabled(ctx):

@@ -25,7 +25,6 @@ _COLORS = {
     "warn": "33",
     "unknown": "35",
     "error": "31",
-    "none": "31",
     "not-found": "2",
     "disabled": "2",
 }
@@ -39,6 +38,14 @@ class UsageError(Exception):
 
 
 # -- colour ----------------------------------------------------------------------------
+
+
+def _isatty(stream: TextIO) -> bool:
+    isatty = getattr(stream, "isatty", None)
+    try:
+        return bool(isatty and isatty())
+    except (OSError, ValueError):
+        return False
 
 
 def use_color(stream: TextIO, no_color: bool = False, env: Any = None) -> bool:
@@ -73,17 +80,124 @@ def _paint_report(text: str, paint: Callable[[str, str], str]) -> str:
 # -- commands --------------------------------------------------------------------------
 
 
+def terminal_width(stream: TextIO) -> int:
+    """The width of the terminal ``stream`` writes to, or 100 when it is not a terminal.
+
+    ``COLUMNS`` wins over the terminal's own size, as in ``shutil.get_terminal_size``.
+    """
+    from credchain._render import WIDTH
+
+    if not _isatty(stream):
+        return WIDTH
+    with contextlib.suppress(ValueError):
+        columns = int(os.environ.get("COLUMNS", ""))
+        if columns > 0:
+            return columns
+    try:
+        return os.get_terminal_size(stream.fileno()).columns or WIDTH
+    except (AttributeError, ValueError, OSError):
+        return WIDTH
+
+
+class ProgressLine:
+    """A one-line note on a terminal's stderr while a probe waits longer than ``delay``.
+
+    ``on_wait`` is the hook ``explain(_progress=...)`` calls as each probe starts; a
+    probe's note is drawn once it has run ``delay`` seconds, and erased when it ends
+    (or replaced by the note of another probe still waiting).
+    """
+
+    def __init__(self, stream: TextIO, delay: float = 0.3) -> None:
+        import threading
+
+        self.stream = stream
+        self.delay = delay
+        self._lock = threading.Lock()
+        self._waiting: dict[int, str] = {}  # running probes, in start order
+        self._due: set[int] = set()  # those that have run longer than the delay
+        self._timers: list[Any] = []
+        self._shown = False
+        self._closed = False
+        self._next = 0
+
+    def on_wait(self, what: str) -> Callable[[], None]:
+        import threading
+
+        with self._lock:
+            key, self._next = self._next, self._next + 1
+            self._waiting[key] = what
+            timer = threading.Timer(self.delay, self._overdue, (key,))
+            timer.daemon = True
+            self._timers.append(timer)
+        timer.start()
+
+        def done() -> None:
+            with self._lock:
+                timer.cancel()
+                self._waiting.pop(key, None)
+                self._due.discard(key)
+                self._redraw()
+
+        return done
+
+    def _overdue(self, key: int) -> None:
+        with self._lock:
+            if key in self._waiting:
+                self._due.add(key)
+                self._redraw()
+
+    def _redraw(self) -> None:  # with the lock held
+        if self._closed:
+            return
+        due = [what for key, what in self._waiting.items() if key in self._due]
+        if not due:
+            if self._shown:
+                self._write("\r\033[K")
+                self._shown = False
+            return
+        width = terminal_width(self.stream) - 1
+        text = f"credchain: waiting for {due[0]}..."
+        if len(text) > width:
+            text = text[: max(width - 3, 0)] + "..."
+        self._write("\r\033[K" + text)
+        self._shown = True
+
+    def _write(self, text: str) -> None:
+        with contextlib.suppress(OSError, ValueError):
+            self.stream.write(text)
+            self.stream.flush()
+
+    def close(self) -> None:
+        """Erase the note and draw nothing more (a probe left running ends silently)."""
+        with self._lock:
+            self._closed = True
+            for timer in self._timers:
+                timer.cancel()
+            if self._shown:
+                self._write("\r\033[K")
+                self._shown = False
+
+
 def _explain(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     import json
 
     from credchain import explain
+    from credchain._render import WORDS, render_report, speak
 
-    report = explain(
-        profile=args.profile,
-        network=not args.no_network,
-        run_process=args.run_process,
-        timeout=args.timeout,
-    )
+    progress = None
+    if not args.json and _isatty(err) and os.environ.get("TERM") != "dumb":
+        progress = ProgressLine(err)
+    try:
+        report = explain(
+            profile=args.profile,
+            network=not args.no_network,
+            run_process=args.run_process,
+            timeout=args.timeout,
+            _progress=None if progress is None else progress.on_wait,
+        )
+    finally:
+        if progress is not None:
+            progress.close()
     found = report.winner is not None and report.raises is None
     identity: dict[str, Any] | None = None
     if args.verify:
@@ -92,12 +206,22 @@ def _explain(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         data = report.to_dict()
         if identity is not None:
             data["identity"] = identity
-        out.write((report.to_json() if identity is None else json.dumps(data)) + "\n")
+        if args.settings:
+            data["endpoints"] = {k: e.to_dict() for k, e in report.endpoints().items()}
+        plain = identity is None and not args.settings
+        out.write((report.to_json() if plain else json.dumps(data)) + "\n")
     else:
         paint = painter(use_color(out, args.no_color))
-        out.write(_paint_report(str(report), paint) + "\n")
+        words = WORDS["explain"]
+        text = render_report(report, width=terminal_width(out), words=words)
+        out.write(_paint_report(text, paint) + "\n")
+        if args.settings:
+            from credchain._render import settings_table
+
+            out.write(f"\nSettings (botocore's session variables):\n{settings_table(report)}\n")
         if identity is not None and "error" in identity:
-            out.write(f"\n{paint('error', 'identity')}: not verified: {identity['error']}\n")
+            why = speak(identity["error"], words)
+            out.write(f"\n{paint('error', 'identity')}: not verified: {why}\n")
         elif identity is not None:
             out.write(f"\n{paint('found', 'identity')}: {_describe(identity)}\n")
     if identity is not None and "error" in identity:
@@ -147,10 +271,13 @@ def _assert_role(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
             profile=args.profile,
             timeout=args.timeout,
             min_validity=args.min_validity,
+            region=args.region,
         )
     except RoleAssertionError as e:
+        from credchain._render import WORDS, speak
+
         paint = painter(use_color(err, args.no_color))
-        err.write(f"credchain: {paint('error', 'FAIL')}: {e}\n")
+        err.write(f"credchain: {paint('error', 'FAIL')}: {speak(str(e), WORDS['assert-role'])}\n")
         return FAIL
     except ValueError as e:  # a malformed role or account (argument or variable)
         raise UsageError(str(e)) from None
@@ -162,11 +289,17 @@ def _assert_role(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
 def _profiles(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     from credchain._profiles import list_profiles, render
 
+    if args.names:  # for shell completion: one name a line, nothing else, no chain walked
+        from credchain._profiles import profile_names
+
+        out.write("".join(f"{name}\n" for name in profile_names()))
+        return OK
     report = list_profiles()
     if args.json:
         out.write(report.to_json() + "\n")
     else:
-        out.write(render(report, painter(use_color(out, args.no_color))) + "\n")
+        paint = painter(use_color(out, args.no_color))
+        out.write(render(report, paint, width=max(terminal_width(out), 60)) + "\n")
     if args.strict and any(row.problems or row.status != "ok" for row in report.rows):
         return FAIL
     return OK
@@ -227,6 +360,7 @@ commands:
   explain      which credentials botocore would use here, why, and what they shadow
   assert-role  fail unless botocore's credentials are the given IAM role
   profiles     every profile: the provider that wins, its role, its problems
+  completion   a completion script for bash, zsh or fish
 
 Run `credchain COMMAND --help` for the options and examples of each command.
 """
@@ -242,6 +376,7 @@ examples:
   credchain explain --no-network         # open no socket: the instance role is "unknown"
   credchain explain --json | jq .winner  # machine-readable, stable keys
   credchain explain --verify             # also ask STS who the credentials are
+  credchain explain --settings           # every botocore setting and where it comes from
 """
 
 ASSERT_EPILOG = """\
@@ -262,6 +397,7 @@ examples:
   credchain assert-role 'AWSReservedSSO_Admin_*' --profile prod
   credchain assert-role MyAppRole --no-verify      # from configuration, no STS call
   credchain assert-role '*' --min-validity 1h      # a worker needs an hour of validity
+  credchain assert-role MyAppRole --region eu-west-1  # and botocore's region
   ExecStartPre=/usr/local/bin/credchain assert-role MyAppRole   # systemd unit
 """
 
@@ -279,6 +415,24 @@ examples:
   credchain profiles --json | jq '.profiles[] | select(.status == "error")'
   credchain profiles --strict      # CI: fail on any problem
 """
+
+
+COMPLETION_EPILOG = """\
+Profile names are completed from your config and credentials files (through
+`credchain profiles --names`, offline).
+
+install:
+  bash: credchain completion bash > ~/.local/share/bash-completion/completions/credchain
+  zsh:  credchain completion zsh > "${fpath[1]}/_credchain"    # then: compinit
+  fish: credchain completion fish > ~/.config/fish/completions/credchain.fish
+"""
+
+
+def _completion(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    from credchain._completion import script
+
+    out.write(script(args.shell, build_parser()))
+    return OK
 
 
 def _formatter(prog: str) -> argparse.HelpFormatter:
@@ -332,6 +486,11 @@ def build_parser() -> argparse.ArgumentParser:
     explain.add_argument(
         "--verify", action="store_true", help="also call sts:GetCallerIdentity (exit 1 if it fails)"
     )
+    explain.add_argument(
+        "--settings",
+        action="store_true",
+        help="also print every botocore setting with its source, and the STS/SSO endpoints",
+    )
 
     assert_ = command(
         "assert-role",
@@ -352,6 +511,9 @@ def build_parser() -> argparse.ArgumentParser:
         help="fail when the credentials expire sooner (90s, 30m, 1h, 1h30m, seconds)",
     )
     assert_.add_argument(
+        "--region", metavar="R", help="also fail unless botocore would use this region"
+    )
+    assert_.add_argument(
         "--timeout",
         metavar="S",
         type=_seconds,
@@ -367,6 +529,17 @@ def build_parser() -> argparse.ArgumentParser:
     )
     profiles.add_argument("--json", action="store_true", help="print the rows as JSON")
     profiles.add_argument("--strict", action="store_true", help="exit 1 when any profile is not ok")
+    profiles.add_argument(
+        "--names", action="store_true", help="print only the profile names, one a line"
+    )
+
+    completion = command(
+        "completion",
+        "Print a shell completion script for bash, zsh or fish.",
+        COMPLETION_EPILOG,
+        _completion,
+    )
+    completion.add_argument("shell", choices=("bash", "zsh", "fish"), help="the shell")
     return parser
 
 

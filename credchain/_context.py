@@ -9,18 +9,23 @@ moment, and ``~`` / ``$VAR`` expanded with the inspected environment's HOME.
 
 from __future__ import annotations
 
+import contextlib
 import datetime
 import os
 import re
 import threading
 from collections.abc import Callable, Mapping
-from concurrent.futures import Future, ThreadPoolExecutor
-from typing import Any, TypeVar
+from concurrent.futures import ThreadPoolExecutor
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from credchain import _botocore
 from credchain._io import files, process
 
+if TYPE_CHECKING:
+    from credchain._io.http import Pending, Probe
+
 T = TypeVar("T")
+A = TypeVar("A")
 
 _VAR = re.compile(r"\$(\w+|\{[^}]*\})", re.ASCII)
 
@@ -56,9 +61,12 @@ class Context:
         self.inspectors: dict[Any, Any] = {}
         self._vars: dict[tuple[Any, ...], Any] = {}  # built chains, see _chain.build_chain
         self._full_config: dict[str, Any] | None = None
-        self._futures: dict[str, Future[Any]] = {}
+        self._probes: dict[str, Pending[Any]] = {}
         self._pool: ThreadPoolExecutor | None = None
         self._lock = threading.Lock()
+        # Told when a probe starts (what it waits for); returns what to call when it ends.
+        # The command line draws a progress line with it; the library prints nothing.
+        self.on_wait: Callable[[str], Callable[[], None]] | None = None
         self._clock = clock
         self._now: datetime.datetime | None = None
 
@@ -305,18 +313,63 @@ class Context:
 
     # -- probes ----------------------------------------------------------------------------
 
-    def probe(self, name: str, fn: Callable[[], T]) -> Future[T]:
-        """Run a network probe once per inspection, concurrently with everything else."""
+    def probe(
+        self,
+        name: str,
+        fn: Callable[[Probe], T],
+        *,
+        bound: float,
+        request_timeout: float,
+        proxies: Mapping[str, str] | None = None,
+        waits_for: str | None = None,
+    ) -> Pending[T]:
+        """Start a network probe once per inspection, concurrently with everything else.
+
+        ``bound`` limits the whole probe (all its attempts and requests, from the first on);
+        ``request_timeout`` is botocore's own per-request timeout. The probe's
+        session and sockets are closed by :meth:`close`. ``waits_for`` says what the
+        probe waits for, for ``on_wait``.
+        """
+        from credchain._io.http import Pending, Probe
+
         with self._lock:
-            if name not in self._futures:
+            if name not in self._probes:
                 if self._pool is None:
                     self._pool = ThreadPoolExecutor(max_workers=4, thread_name_prefix="credchain")
-                self._futures[name] = self._pool.submit(fn)
-            return self._futures[name]
+                probe = Probe(bound, request_timeout, proxies)
+                if self.on_wait is not None and waits_for is not None:
+                    fn = _announced(fn, self.on_wait, waits_for)
+                self._probes[name] = Pending(self._pool.submit(fn, probe), probe)
+            return self._probes[name]
 
     def close(self) -> None:
-        if self._pool is not None:
-            self._pool.shutdown(wait=False)
+        """End every probe: shut its sockets, wait for its threads, close its session."""
+        with self._lock:
+            probes = list(self._probes.values())
+            pool, self._pool = self._pool, None
+        for pending in probes:
+            pending.probe.abort()
+        if pool is not None:
+            pool.shutdown(wait=True)
+        for pending in probes:
+            pending.probe.close()
+
+
+def _announced(
+    fn: Callable[[A], T], on_wait: Callable[[str], Callable[[], None]], what: str
+) -> Callable[[A], T]:
+    def run(arg: A) -> T:
+        try:
+            done = on_wait(what)
+        except Exception:  # a progress display never breaks an inspection
+            return fn(arg)
+        try:
+            return fn(arg)
+        finally:
+            with contextlib.suppress(Exception):
+                done()
+
+    return run
 
 
 def _cached(value: Any) -> Any:

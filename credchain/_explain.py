@@ -7,11 +7,14 @@ import os
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
+import attrs
+
 from credchain import _botocore
 from credchain._chain import build_chain, inspect_chain
 from credchain._context import Context
 from credchain._io.files import Refused
 from credchain._mask import mask_key, scrub, scrub_foreign
+from credchain._next_steps import next_steps
 from credchain._pluggable import Chain, resolve_entries
 from credchain._report import ProviderResult, Report, Status
 from credchain.providers import Finding
@@ -28,6 +31,7 @@ def explain(
     chain: Chain | None = None,
     load_foreign: bool = False,
     clock: Callable[[], datetime.datetime] | None = None,
+    _progress: Callable[[str], Callable[[], None]] | None = None,
 ) -> Report:
     """Say which credentials botocore would use here, why, and what they shadow.
 
@@ -84,8 +88,16 @@ def explain(
         is_process_env=env is None,
         clock=clock,
     )
+    ctx.on_wait = _progress  # the command line's progress line; None prints nothing
     try:
-        return _walk(ctx, chain, explicit_key)
+        report = _walk(ctx, chain, explicit_key)
+        from credchain._settings import settings_of
+
+        arguments = frozenset({"profile"} if profile is not None else ())
+        settings = settings_of(ctx, arguments)
+        if ctx.is_process_env:  # endpoints() later must see this moment's environment
+            ctx.env = dict(os.environ)
+        return attrs.evolve(report, settings=settings, context=ctx)
     finally:
         ctx.close()
 
@@ -147,7 +159,7 @@ def _walk(ctx: Context, entries: Chain | None, explicit_key: str | None) -> Repo
         winner = failed = None
         raises = message = None
         warnings += (_undetermined_warning(undetermined),)
-    return Report(
+    report = Report(
         providers=tuple(results),
         winner=winner,
         raises=raises,
@@ -163,6 +175,7 @@ def _walk(ctx: Context, entries: Chain | None, explicit_key: str | None) -> Repo
         undetermined=undetermined,
         checked_at=ctx.now(),
     )
+    return attrs.evolve(report, next_steps=next_steps(ctx, report, chain.build_error))
 
 
 def _blocks(ctx: Context, method: str, status: Status) -> bool:

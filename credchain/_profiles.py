@@ -24,6 +24,7 @@ import attrs
 from credchain._context import Context
 from credchain._mask import mask_key, scrub
 from credchain._report import Status
+from credchain._settings import resolve
 from credchain.providers import Finding
 
 WIDTH = 100
@@ -58,8 +59,11 @@ class ProfileRow:
     source: str | None
     problems: tuple[Problem, ...] = ()
     unchecked: tuple[str, ...] = ()  # methods not decidable offline (iam-role)
+    notes: tuple[str, ...] = ()  # worth knowing, not wrong: an MFA prompt at first use
     role_name: str | None = None  # where the ARN is not known (SSO: AWSReservedSSO_<set>_*)
     account: str | None = None
+    region: str | None = None  # what Session(profile=name).get_config_variable("region") returns
+    region_source: str | None = None
 
     @property
     def status(self) -> str:
@@ -82,6 +86,9 @@ class ProfileRow:
             "source": self.source,
             "problems": [p.to_dict() for p in self.problems],
             "unchecked": list(self.unchecked),
+            "notes": list(self.notes),
+            "region": self.region,
+            "region_source": self.region_source,
         }
         if self.role_name is not None:  # SSO: the role's name pattern and account
             d.update(role_name=self.role_name, account=self.account)
@@ -139,7 +146,12 @@ def list_profiles(env: Mapping[str, str] | None = None) -> ProfilesReport:
     config_file = ctx.expand(ctx.var("config_file"))
     credentials_file = ctx.expand(ctx.var("credentials_file"))
     names = list(ctx.profiles())  # parses both files, or raises
-    exposed = {p: m for p in (config_file, credentials_file) if (m := _world_readable(p))}
+    # Only files that hold secrets, and only regular files (a path may name a directory).
+    exposed = {
+        p: m
+        for p in dict.fromkeys((config_file, credentials_file))
+        if (m := _world_readable(p)) and _file_has_secret(ctx, p, config_file)
+    }
     rows = []
     for name in names:
         rows.append(_row(ctx, name, exposed, config_file, credentials_file))
@@ -150,12 +162,34 @@ def list_profiles(env: Mapping[str, str] | None = None) -> ProfilesReport:
     return ProfilesReport(config_file, credentials_file, _botocore.version(), tuple(rows), warnings)
 
 
+def profile_names(env: Mapping[str, str] | None = None) -> list[str]:
+    """The profile names of the config and credentials files, in file order (parsed only)."""
+    ctx = Context(
+        dict(os.environ if env is None else env), network=False, is_process_env=env is None
+    )
+    return list(ctx.profiles())
+
+
 def _world_readable(path: str) -> str | None:
     try:
         mode = os.stat(path).st_mode
     except OSError:
         return None
+    if not stat.S_ISREG(mode):
+        return None
     return f"{stat.S_IMODE(mode):04o}" if mode & stat.S_IROTH else None
+
+
+def _file_has_secret(ctx: Context, path: str, config_file: str) -> bool:
+    """Whether any section of the file holds a secret key or token."""
+    try:
+        if path == config_file:
+            sections = ctx.config_file_profiles(path)["profiles"].values()
+        else:
+            sections = ctx.ini(path).values()
+    except Exception:
+        return False
+    return any(isinstance(v, dict) and any(k in v for k in SECRET_KEYS) for v in sections)
 
 
 def walk(ctx: Context, name: str) -> tuple[list[tuple[str, Finding]], BaseException | None]:
@@ -209,7 +243,16 @@ def _row(
         if _has_secret(ctx, name, path, config_file, creds_file):
             text = f"its keys are in {path}, which every user can read (mode {mode})"
             problems.append(Problem(WORLD_READABLE, text))
+    notes = []
+    if winner is not None and winner[0] == "assume-role":
+        config = ctx.profiles().get(name, {})
+        if config.get("mfa_serial") and config.get("role_arn"):
+            notes.append(
+                "mfa_serial is set: botocore will prompt for an MFA code at first use "
+                "(a run without a terminal fails there)."
+            )
     shown = winner or failed
+    region = resolve(ctx, "region", frozenset({"profile"}))
     return ProfileRow(
         profile=name,
         winner=winner[0] if winner else None,
@@ -220,8 +263,11 @@ def _row(
         source=clean(shown[1].source) if shown and shown[1].source else None,
         problems=tuple(problems),
         unchecked=tuple(m for m, f in findings if f.status is Status.UNKNOWN),
+        notes=tuple(notes),
         role_name=shown[1].role_name if shown else None,
         account=shown[1].account if shown else None,
+        region=None if region.value is None else str(region.value),
+        region_source=region.source,
     )
 
 
@@ -273,16 +319,21 @@ def _cleaner(ctx: Context, name: str) -> Callable[[str], str]:
 # -- rendering ---------------------------------------------------------------------------
 
 
-def _wrap(text: str, indent: str = "") -> list[str]:
-    if len(text) + len(indent) <= WIDTH:  # textwrap is slow, and most lines fit
+def _wrap(text: str, indent: str = "", width: int = WIDTH) -> list[str]:
+    width = min(width, WIDTH)  # sentences stay readable on a wide terminal
+    if len(text) + len(indent) <= width:  # textwrap is slow, and most lines fit
         return [indent + text]
     return textwrap.wrap(
         text,
-        WIDTH,
+        width,
         initial_indent=indent,
         subsequent_indent=indent + "    ",
         break_on_hyphens=False,
     )
+
+
+def _plural(n: int, word: str) -> str:
+    return f"{n} {word}" if n == 1 else f"{n} {word}s"
 
 
 def _cut(text: str, width: int) -> str:
@@ -311,37 +362,44 @@ def _kinds(row: ProfileRow) -> str:
     return ", ".join(kinds) or "-"
 
 
-def render(report: ProfilesReport, paint: Callable[[str, str], str] | None = None) -> str:
-    """The rows as a table at most 100 columns wide, then each profile's problems in full.
+def render(
+    report: ProfilesReport,
+    paint: Callable[[str, str], str] | None = None,
+    width: int = WIDTH,
+) -> str:
+    """The rows as a table at most ``width`` columns wide, then each profile's problems in full.
 
     ``paint(status, text)`` may colour a status word; ``text`` is already padded.
     """
     paint = paint or (lambda status, text: text)
     rows = report.rows
-    header = ("profile", "status", "provider", "role / key", "problems")
-    cells = [(r.profile, r.status, _provider(r), _role(r), _kinds(r)) for r in rows]
-    # The data's widths; the role, then the profile column give way until problems get 16
-    # (they are in full below the table).
-    widths = [max([len(header[i])] + [len(c[i]) for c in cells]) for i in range(4)]
-    for column in (3, 0):
-        while sum(widths) + 2 * len(widths) > WIDTH - 16 and widths[column] > 16:
+    header = ("profile", "status", "provider", "role / key", "region", "problems")
+    cells = [
+        (r.profile, r.status, _provider(r), _role(r), r.region or "-", _kinds(r)) for r in rows
+    ]
+    # The data's widths; the role, the profile, then the region column give way until
+    # problems get 16 (they are in full below the table).
+    widths = [max([len(header[i])] + [len(c[i]) for c in cells]) for i in range(5)]
+    # A masked key id (20) stays whole; a long region name gives way last.
+    for column, least in ((3, 20), (0, 16), (4, 9)):
+        while sum(widths) + 2 * len(widths) > width - 16 and widths[column] > least:
             widths[column] -= 1
-    rest = WIDTH - sum(widths) - 2 * len(widths)
+    rest = width - sum(widths) - 2 * len(widths)
 
     def line(values: tuple[str, ...], status: str | None = None) -> str:
         parts = [_cut(values[i], w).ljust(w) for i, w in enumerate(widths)]
         if status is not None:
             parts[1] = paint(status, parts[1])
-        return "  ".join([*parts, _cut(values[4], rest)]).rstrip()
+        return "  ".join([*parts, _cut(values[5], rest)]).rstrip()
 
     out = [
-        f"credchain: {len(rows)} profiles, botocore {report.botocore_version} "
+        f"credchain: {_plural(len(rows), 'profile')}, botocore {report.botocore_version} "
         "(offline: no endpoint probed, no process run)",
-        *_wrap(f"config file:      {report.config_file}"),
-        *_wrap(f"credentials file: {report.credentials_file}"),
+        *_wrap(f"config file:      {report.config_file}", width=width),
+        *_wrap(f"credentials file: {report.credentials_file}", width=width),
     ]
     for warning in report.warnings:
-        out += _wrap(f"warning: {warning}")
+        out += _wrap(f"warning: {warning}", width=width)
     out += ["", line(header)]
     out += [line(c, c[1]) for c in cells]
     details = [
@@ -349,10 +407,15 @@ def render(report: ProfilesReport, paint: Callable[[str, str], str] | None = Non
         for r in rows
         for p in r.problems
         if p.kind != WORLD_READABLE  # the warning above says it once
-        for line in _wrap(f"{r.profile}: {p.message}", "  ")
+        for line in _wrap(f"{r.profile}: {p.message}", "  ", width)
     ]
     if details:
         out += ["", "Problems:", *details]
+    notes = [
+        line for r in rows for n in r.notes for line in _wrap(f"{r.profile}: {n}", "  ", width)
+    ]
+    if notes:
+        out += ["", "Notes:", *notes]
     counts = {s: sum(r.status == s for r in rows) for s in ("ok", "warn", "error", "none")}
     out += ["", ", ".join(f"{n} {s}" for s, n in counts.items())]
     unchecked = next((r.unchecked for r in rows if r.status == "none" and r.unchecked), ())

@@ -4,12 +4,17 @@ from __future__ import annotations
 
 import datetime
 import json
-from typing import Any
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any
 
 import attrs
 
 from credchain._render import render_report
 from credchain._status import Status
+
+if TYPE_CHECKING:
+    from credchain._settings import Endpoint, Setting
+
 
 __all__ = ["ProviderResult", "Report", "Status"]
 
@@ -110,6 +115,38 @@ class Report:
     undetermined: ProviderResult | None = None
     #: The inspection's "now" (its clock), against which expiries were judged.
     checked_at: datetime.datetime | None = None
+    #: Every botocore session variable: the value botocore would use and its source.
+    settings: Mapping[str, Setting] = attrs.field(factory=dict, hash=False)
+    # The inspection's context, kept for endpoints(): never shown, compared or pickled.
+    _context: Any = attrs.field(default=None, repr=False, eq=False, hash=False, alias="context")
+    _endpoints: dict[str, Endpoint] = attrs.field(
+        factory=dict, init=False, repr=False, eq=False, hash=False
+    )
+
+    @property
+    def region(self) -> str | None:
+        """The region botocore would use (``settings["region"].value``), or None.
+
+        .. versionadded:: 0.2.0
+        """
+        setting = self.settings.get("region")
+        return None if setting is None or setting.value is None else str(setting.value)
+
+    def endpoints(self) -> Mapping[str, Endpoint]:
+        """The STS endpoint (and SSO's, for an SSO profile) a botocore client would use.
+
+        Computed on the first call, from clients built for the inspected
+        environment and files: no credentials loaded, no connection opened.
+
+        .. versionadded:: 0.2.0
+        """
+        if not self._endpoints and self._context is not None:
+            from credchain._settings import endpoints_of
+
+            self._endpoints.update(endpoints_of(self._context))
+        return dict(self._endpoints)
+
+    next_steps: tuple[str, ...] = ()  # what to do next: no credentials, a missing profile, …
 
     @property
     def shadowed(self) -> tuple[ProviderResult, ...]:
@@ -137,6 +174,9 @@ class Report:
             "explicit_credentials": self.explicit_credentials,
             "undetermined": self.undetermined.method if self.undetermined else None,
             "checked_at": None if self.checked_at is None else _iso(self.checked_at),
+            "region": self.region,
+            "settings": {name: s.to_dict() for name, s in self.settings.items()},
+            "next_steps": list(self.next_steps),
         }
 
     def to_json(self, indent: int | None = None) -> str:

@@ -80,7 +80,8 @@ def pytest_sessionstart(session: pytest.Session) -> None:
     try:
         identity = assert_role(role, account=account, verify=not config.getoption("aws_no_verify"))
     except (CredchainError, ValueError) as exc:  # no secrets: failure, or a malformed option
-        pytest.exit(f"credchain: {exc}", returncode=pytest.ExitCode.USAGE_ERROR)
+        # A usage error is printed once ("ERROR: ..."); pytest.exit() here prints it twice.
+        raise pytest.UsageError(f"credchain: {exc}") from None
     config.stash[_IDENTITY] = identity
 
 

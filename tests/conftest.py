@@ -39,12 +39,14 @@ def loopback_only(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
 
 
 @pytest.fixture
-def make_ctx(tmp_path: Path) -> Callable[..., Context]:
+def make_ctx(tmp_path: Path) -> Iterator[Callable[..., Context]]:
     """Build a Context over ``tmp_path``: HOME is ``tmp_path/home``, IMDS disabled, files written.
 
     ``make_ctx(env={...}, files={"home/.aws/config": "..."}, **Context_kwargs)``; ``{root}``
-    in file contents and env values stands for ``tmp_path``.
+    in file contents and env values stands for ``tmp_path``. Every context is closed at
+    the end of the test, as explain() closes its own (probes ended, sessions closed).
     """
+    made: list[Context] = []
 
     def make(
         env: Mapping[str, str] | None = None,
@@ -58,6 +60,9 @@ def make_ctx(tmp_path: Path) -> Callable[..., Context]:
             path.write_text(text.replace("{root}", str(tmp_path)))
         full = {"HOME": str(tmp_path / "home"), "AWS_EC2_METADATA_DISABLED": "true"}
         full.update({k: v.replace("{root}", str(tmp_path)) for k, v in (env or {}).items()})
-        return Context(full, **kwargs)
+        made.append(Context(full, **kwargs))
+        return made[-1]
 
-    return make
+    yield make
+    for ctx in made:
+        ctx.close()

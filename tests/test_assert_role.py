@@ -602,6 +602,17 @@ class TestRequireRole:
         assert any("shared-credentials-file" in m for m in infos)
         assert len(errors) == 1 and ROLE in errors[0]
 
+    def test_log_lines_have_one_prefix(
+        self, seed: Path, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+    ) -> None:
+        """The report's own first line is not prefixed a second time: no `credchain: credchain:`."""
+        monkeypatch.setenv("CREDCHAIN_REQUIRE_ROLE", ROLE)
+        with caplog.at_level(logging.INFO, logger="credchain"), pytest.raises(RoleAssertionError):
+            require_role()
+        messages = [r.getMessage() for r in caplog.records]
+        assert any(m.startswith("credchain: botocore ") for m in messages)
+        assert not any("credchain: credchain:" in m for m in messages)
+
     def test_exit(self, seed: Path, monkeypatch: pytest.MonkeyPatch) -> None:
         """exit=True turns a failure into SystemExit(1)."""
         monkeypatch.setenv("CREDCHAIN_REQUIRE_ROLE", ROLE)

@@ -310,6 +310,9 @@ class TestCommand:
             "source",
             "problems",
             "unchecked",
+            "notes",
+            "region",
+            "region_source",
         ]
         loop = next(r for r in data["profiles"] if r["profile"] == "loop-a")
         assert loop["problems"][0]["kind"] == "InfiniteLoopConfigError"

@@ -203,6 +203,12 @@ def environ() -> dict[str, str]:
     return {k: v for k, v in os.environ.items() if k != "PYTEST_CURRENT_TEST"}
 
 
+def assert_printed_once(result: pytest.RunResult, start: str) -> None:
+    """The failure message appears once in the whole output, not once per reporter."""
+    text = "\n".join(result.outlines + result.errlines)
+    assert text.count(start) == 1, text
+
+
 def assert_no_secrets(result: pytest.RunResult) -> None:
     """No fake secret appears in the run's output."""
     output = "\n".join(result.outlines + result.errlines)
@@ -333,7 +339,8 @@ class TestRoleChecks:
         result = pytester.runpytest(*plugin, "--aws-role", "Auditor", "--aws-no-verify")
         assert result.ret == pytest.ExitCode.USAGE_ERROR
         assert not (pytester.path / "ran").exists()
-        result.stderr.fnmatch_lines(["Exit: credchain:*Auditor*"])
+        result.stderr.fnmatch_lines(["ERROR: credchain:*Auditor*"])
+        assert_printed_once(result, "credchain:")
         assert_no_secrets(result)
 
     def test_aws_account_option_without_sts_stops_session(
@@ -344,7 +351,8 @@ class TestRoleChecks:
         result = pytester.runpytest(*plugin, "--aws-account", "123456789012")
         assert result.ret == pytest.ExitCode.USAGE_ERROR
         assert not (pytester.path / "ran").exists()
-        result.stderr.fnmatch_lines(["Exit: credchain:*could not be verified*"])
+        result.stderr.fnmatch_lines(["ERROR: credchain:*could not be verified*"])
+        assert_printed_once(result, "credchain:")
         assert_no_secrets(result)
 
     def test_malformed_account_option_stops_session(
@@ -355,7 +363,8 @@ class TestRoleChecks:
         result = pytester.runpytest(*plugin, "--aws-role", "Deployer", "--aws-account", "12")
         assert result.ret == pytest.ExitCode.USAGE_ERROR
         assert not (pytester.path / "ran").exists()
-        result.stderr.fnmatch_lines(["Exit: credchain:*12-digit*"])
+        result.stderr.fnmatch_lines(["ERROR: credchain:*12-digit*"])
+        assert_printed_once(result, "credchain:")
 
     def test_credchain_header(
         self, pytester: pytest.Pytester, plugin: tuple[str, ...], deployer_instance: FakeIMDS

@@ -6,11 +6,14 @@ or ``AWS_CONTAINER_CREDENTIALS_FULL_URI``, and the authorization token from
 botocore commits as soon as either URI variable is set: a token file it can't
 read, a host it doesn't allow, an endpoint that fails its three attempts, or a
 response without the credential fields all raise. With ``network=False`` the
-endpoint is not probed and the provider is reported as configured.
+endpoint is not probed and the provider is reported as configured. The probe
+makes botocore's three attempts within ``timeout=`` (default: botocore's
+2 s container timeout) as a whole; cut short there, the finding is ``unknown``.
 """
 
 from __future__ import annotations
 
+import re
 from typing import Any, ClassVar
 
 import attrs
@@ -57,17 +60,44 @@ class ContainerProvider:
                 usable=None,
                 usable_reason="the endpoint was not probed (network=False)",
             )
-        from credchain._http import probe_container
+        from credchain._io.http import Cut, container_attempts, failure, probe_container
 
-        future = ctx.probe(f"container {url}", lambda: probe_container(url, headers, ctx.timeout))
+        attempts, request_timeout = container_attempts()
+        bound = ctx.timeout if ctx.timeout is not None else request_timeout
+        pending = ctx.probe(
+            f"container {url}",
+            lambda probe: probe_container(probe, url, headers),
+            bound=bound,
+            request_timeout=request_timeout,
+            waits_for=f"the container credentials endpoint {url} (up to {bound:g} s)",
+        )
         try:
-            response = future.result()
+            response = pending.result()
+        except Cut as cut:
+            return Finding(
+                Status.UNKNOWN,
+                source,
+                f"{kind} container credentials endpoint {url} "
+                + ("was still sending its answer" if cut.still_answering else "gave no answer")
+                + f" when credchain stopped at its bound of {bound:g} s; botocore would make "
+                f"{attempts} attempts x {request_timeout:g} s (pausing 1 s after each) and "
+                "raise CredentialRetrievalError unless one succeeds.",
+                fix=fix,
+            )
         except Exception as e:
             from botocore.exceptions import CredentialRetrievalError, MetadataRetrievalError
 
+            said = f"the container endpoint {url} failed: {e}"
             if isinstance(e, MetadataRetrievalError):
+                status = re.search(r"non 200 response (\d+)", str(e))
+                if e.__cause__ is not None:  # a connection that failed, as botocore tried it
+                    said = f"{failure(e.__cause__, url, request_timeout)} ({attempts} attempts)"
+                    said += ", so botocore raises CredentialRetrievalError"
+                elif status is not None:  # said without the body, which may hold secrets
+                    said = f"the container endpoint {url} answered HTTP {status.group(1)} "
+                    said += f"({attempts} attempts), so botocore raises CredentialRetrievalError"
                 e = CredentialRetrievalError(provider=self.METHOD, error_msg=str(e))
-            return error(e, source, f"the container endpoint {url} failed: {e}", fix=fix)
+            return error(e, source, said, fix=fix)
         try:
             return _credentials(ctx, response, source, kind, url, fix)
         except Exception as e:

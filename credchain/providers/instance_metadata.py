@@ -5,15 +5,18 @@ its fetcher: ``ec2_metadata_service_endpoint`` / ``AWS_EC2_METADATA_SERVICE_ENDP
 ``…_ENDPOINT_MODE`` / ``imds_use_ipv6``, ``ec2_metadata_v1_disabled``,
 ``metadata_service_timeout`` and ``metadata_service_num_attempts``. With the
 network allowed it asks the metadata service as botocore does (IMDSv2 token,
-IMDSv1 fallback) and tells apart disabled, unreachable, no role attached and
-credentials returned; with ``network=False`` it opens no socket: ``unknown``.
+IMDSv1 fallback, never a tokenless request while the token request can still
+answer), within ``timeout=`` as a whole (default: ``metadata_service_timeout``),
+and tells apart disabled, refused or no route, no answer, no instance profile,
+token refused with IMDSv1 disabled, credentials returned, and ``unknown`` where
+credchain's bound ends the probe before botocore would; with ``network=False``
+it opens no socket: ``unknown``.
 """
 
 from __future__ import annotations
 
 import contextlib
 import datetime
-from concurrent.futures import Future
 from typing import TYPE_CHECKING, Any, ClassVar
 
 import attrs
@@ -23,7 +26,7 @@ from credchain._report import Status
 from credchain.providers import Finding, error
 
 if TYPE_CHECKING:
-    from credchain._http import IMDSResult
+    from credchain._io.http import IMDSResult, Pending
 
 DISABLED = "AWS_EC2_METADATA_DISABLED"
 
@@ -85,27 +88,39 @@ class InstanceMetadataProvider:
         """botocore's IMDSFetcher test: only the (case-insensitive) value "true" disables."""
         return ctx.env.get(DISABLED, "false").lower() == "true"
 
-    def timeout(self, ctx: Context) -> float:
+    def bound(self, ctx: Context) -> float:
+        """How long the whole probe may take: ``timeout=``, else botocore's metadata timeout."""
         return ctx.timeout if ctx.timeout is not None else float(self.settings.timeout)
 
-    def probe(self, ctx: Context) -> Future[IMDSResult]:
+    def probe(self, ctx: Context) -> Pending[IMDSResult]:
         """The metadata fetch, started once per inspection (in the background)."""
-        from credchain._http import environ_proxies, probe_imds
+        from credchain._io.http import environ_proxies, probe_imds
 
-        s, timeout = self.settings, self.timeout(ctx)
-        # botocore's fetcher takes its proxies from the environment it runs in: the inspected one.
-        proxies = None if ctx.is_process_env else environ_proxies(s.base_url, ctx.env)
+        s, bound = self.settings, self.bound(ctx)
+        if ctx.is_process_env:
+            from botocore.utils import get_environ_proxies
+
+            proxies = get_environ_proxies(s.base_url)
+        else:  # botocore's fetcher takes its proxies from the environment it runs in
+            proxies = environ_proxies(s.base_url, ctx.env)
         return ctx.probe(
             "imds",
-            lambda: probe_imds(
-                s.base_url, timeout, s.attempts, s.v1_disabled, "credchain", proxies
-            ),
+            lambda probe: probe_imds(probe, s.base_url, s.attempts, s.v1_disabled, "credchain"),
+            bound=bound,
+            request_timeout=float(s.timeout),
+            proxies=proxies,
+            waits_for=f"the instance metadata service at {s.base_url} (up to {bound:g} s)",
         )
 
     def inspect(self, ctx: Context, profile: str) -> Finding:
         s = self.settings
         if self.disabled(ctx):
-            return Finding(Status.DISABLED, DISABLED, f"{DISABLED}={ctx.env[DISABLED]}.")
+            return Finding(
+                Status.DISABLED,
+                DISABLED,
+                f"{DISABLED}={ctx.env[DISABLED]}: botocore does not ask the instance "
+                "metadata service.",
+            )
         if not ctx.network:
             return Finding(
                 Status.UNKNOWN,
@@ -113,30 +128,32 @@ class InstanceMetadataProvider:
                 f"not asked (network=False): botocore would ask {s.base_url} last.",
                 usable_reason="the metadata service was not asked (network=False)",
             )
-        timeout = self.timeout(ctx)
+        from credchain._io.http import Cut
+
         try:
             result = self.probe(ctx).result()
+        except Cut:
+            return Finding(
+                Status.UNKNOWN,
+                s.base_url,
+                f"{s.base_url} did not finish answering within {self.bound(ctx):g} s.",
+            )
         except Exception as e:
             return error(e, s.base_url, f"the metadata service request failed: {e}")
         if result.outcome == "raise":
             assert result.exception is not None
             return error(result.exception, s.base_url, result.detail + ".")
-        if result.outcome == "unreachable":
-            return Finding(
-                Status.NOT_FOUND,
-                s.base_url,
-                f"the instance metadata service at {s.base_url} did not answer within "
-                f"{timeout:g} s (not on EC2, or a container's hop limit drops the replies).",
-            )
-        if result.outcome in ("no-role", "bad-credentials"):
-            return Finding(Status.NOT_FOUND, s.base_url, f"{s.base_url}: {result.detail}.")
+        if result.outcome == "unknown":
+            return Finding(Status.UNKNOWN, s.base_url, result.detail + ".")
+        if result.outcome != "credentials":
+            return Finding(Status.NOT_FOUND, s.base_url, result.detail + ".")
         try:
-            return _found(ctx, result.role_name or "", result.credentials, s.base_url, result.v2)
+            return _found(ctx, result.role_name or "", result.credentials, s.base_url, result)
         except Exception as e:
             return error(e, s.base_url, "the metadata service returned unusable credentials.")
 
 
-def _found(ctx: Context, role: str, creds: Any, url: str, v2: bool | None) -> Finding:
+def _found(ctx: Context, role: str, creds: Any, url: str, result: IMDSResult) -> Finding:
     # The same reads as botocore's retrieve_iam_role_credentials and create_from_metadata.
     access_key = creds["AccessKeyId"]
     ctx.note_value("SecretAccessKey", creds["SecretAccessKey"])
@@ -161,11 +178,11 @@ def _found(ctx: Context, role: str, creds: Any, url: str, v2: bool | None) -> Fi
         )
     if isinstance(access_key, str):
         ctx.key_ids.add(access_key)
-    version = "IMDSv2" if v2 else "IMDSv1"
+    how = result.detail.removeprefix("role credentials returned ")  # via IMDSv1 / v2, and why
     return Finding(
         Status.FOUND,
         f"{url} (role {role})",
-        f"the instance role {role} via {version} (credentials expire {expiry}).",
+        f"the instance role {role} {how} (credentials expire {expiry}).",
         access_key=access_key if isinstance(access_key, str) else None,
         role_arn=f"role/{role}",
         fix=None,

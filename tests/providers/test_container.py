@@ -91,3 +91,35 @@ def test_set_up_errors_before_any_request(make_ctx: MakeCtx) -> None:
     for env, raises in cases:
         finding = ContainerProvider().inspect(make_ctx(env=env, network=False), "default")
         assert (finding.status, finding.raises) == (Status.ERROR, raises)
+
+
+def test_refused_endpoint_says_refused(make_ctx: MakeCtx) -> None:
+    """Refused on all three attempts: botocore's CredentialRetrievalError, said as refused."""
+    import loopback
+
+    url = f"http://127.0.0.1:{loopback.closed_port()}/creds"
+    with oracle.no_container_pause():
+        finding = ContainerProvider().inspect(make_ctx(env={FULL: url}), "default")
+    assert finding.raises == "CredentialRetrievalError"
+    assert "refused" in finding.reason and "3 attempts" in finding.reason
+
+
+@pytest.mark.parametrize("mode", ["silent", "trickle"])
+def test_the_whole_fetch_is_bounded(make_ctx: MakeCtx, mode: str) -> None:
+    """Silent or trickling: cut at timeout= (all three attempts together), unknown."""
+    import time
+
+    import loopback
+
+    with loopback.RawServer(mode, interval=0.2) as server:
+        ctx = make_ctx(env={FULL: server.url + "/creds"}, timeout=0.8)
+        started = time.monotonic()
+        finding = ContainerProvider().inspect(ctx, "default")
+        took = time.monotonic() - started
+        ctx.close()
+        assert server.peers_closed()
+        assert loopback.client_sockets(server.port) == 0
+    assert took < 0.8 + 1.5  # a guard against hanging, not a benchmark
+    assert finding.status is Status.UNKNOWN
+    assert "3 attempts x 2 s" in finding.reason
+    assert loopback.credchain_threads() == []

@@ -77,6 +77,90 @@ def test_no_role_attached(imds: Any) -> None:
     assert inspect(ctx).status is Status.NOT_FOUND
 
 
+def test_no_role_attached_says_so(imds: Any) -> None:
+    """A 404 role listing is said plainly: no instance profile, not "no answer"."""
+    ctx = imds([{"method": "PUT", "path": TOKEN, "body": "t"}, {"path": ROLE, "status": 404}])
+    reason = inspect(ctx).reason
+    assert "HTTP 404" in reason and "no instance profile is attached" in reason
+    assert "or no answer" not in reason
+
+
+def test_refused_is_unreachable(make_ctx: MakeCtx) -> None:
+    """A closed port: refused, said as such (not "reachable, but no IAM role")."""
+    import loopback
+
+    url = f"http://127.0.0.1:{loopback.closed_port()}/"
+    ctx = make_ctx(
+        env={"AWS_EC2_METADATA_DISABLED": "false", "AWS_EC2_METADATA_SERVICE_ENDPOINT": url}
+    )
+    finding = inspect(ctx)
+    assert finding.status is Status.NOT_FOUND
+    assert "refused" in finding.reason and "reachable, but" not in finding.reason
+
+
+def test_silent_is_no_answer(make_ctx: MakeCtx) -> None:
+    """Accepted, never answered: "did not answer within 1 s", in about one timeout."""
+    import time
+
+    import loopback
+
+    with loopback.RawServer("silent") as server:
+        ctx = make_ctx(
+            env={
+                "AWS_EC2_METADATA_DISABLED": "false",
+                "AWS_EC2_METADATA_SERVICE_ENDPOINT": server.url + "/",
+                "AWS_METADATA_SERVICE_TIMEOUT": "1",
+            }
+        )
+        started = time.monotonic()
+        finding = inspect(ctx)
+        assert time.monotonic() - started < 3  # a guard against hanging, not a benchmark
+    assert finding.status is Status.NOT_FOUND
+    assert "did not answer within 1 s" in finding.reason
+
+
+def test_imdsv2_only_service_gets_no_tokenless_request(imds: Any, make_ctx: MakeCtx) -> None:
+    """A service that answers 401 without a token: found via IMDSv2, never asked without one."""
+    server = oracle.Endpoint(
+        [
+            {"method": "PUT", "path": TOKEN, "body": "t"},
+            {"path": ROLE, "token": True, "body": "R"},
+            {"path": ROLE + "R", "token": True, "body": CREDS},
+            {"path": ROLE, "token": False, "status": 401},
+        ]
+    )
+    try:
+        ctx = make_ctx(
+            env={
+                "AWS_EC2_METADATA_DISABLED": "false",
+                "AWS_EC2_METADATA_SERVICE_ENDPOINT": server.url + "/",
+            }
+        )
+        finding = inspect(ctx)
+        ctx.close()
+        requests = list(server.requests)
+    finally:
+        server.close()
+    assert finding.status is Status.FOUND and "IMDSv2" in finding.reason
+    assert [r for r in requests if r[0] == "GET" and not r[2]] == []
+    assert len(requests) == 3
+
+
+def test_token_answer_dropped_falls_back_to_imdsv1(imds: Any) -> None:
+    """The token answer never arrives (hop limit 1): IMDSv1 still gets the role."""
+    ctx = imds(
+        [
+            {"method": "PUT", "path": TOKEN, "delay": 3, "body": "late"},
+            {"path": ROLE, "token": False, "body": "R"},
+            {"path": ROLE + "R", "token": False, "body": CREDS},
+        ],
+        AWS_METADATA_SERVICE_TIMEOUT="1",
+    )
+    finding = inspect(ctx)
+    assert finding.status is Status.FOUND
+    assert "IMDSv1, after the token request got no answer within 1 s" in finding.reason
+
+
 def test_v1_disabled_without_token(imds: Any) -> None:
     """No token (403, or an empty 200) with IMDSv1 disabled is MetadataRetrievalError."""
     for token in ({"status": 403, "body": ""}, {"status": 200, "body": ""}):
@@ -126,7 +210,7 @@ def test_proxies_come_from_the_inspected_environment(env: dict[str, str]) -> Non
     """The metadata probe's proxies are botocore's get_environ_proxies over the inspected env."""
     from botocore.utils import get_environ_proxies
 
-    from credchain._http import environ_proxies
+    from credchain._io.http import environ_proxies
 
     for url in ("http://127.0.0.1:8080/", "http://169.254.169.254/"):
         with oracle.environ(env):

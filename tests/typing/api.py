@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 
 import credchain
-from credchain import Chain, ProviderResult, Report, Status
+from credchain import Chain, Endpoint, ProviderResult, Report, Setting, Status
 from credchain.providers import Context, Finding
 
 
@@ -17,6 +17,8 @@ def inspect_here() -> str | None:
         _: str = p.reason + (p.source or "") + (p.access_key or "") + (p.role_arn or "")
         assert status in Status
     json.loads(report.to_json())
+    steps: tuple[str, ...] = report.next_steps
+    assert all(isinstance(step, str) for step in steps)
     assert isinstance(report.to_dict()["providers"], list)
     return winner.method if winner else report.raises
 
@@ -69,3 +71,22 @@ def worker_start() -> str:
         "AWSReservedSSO_Worker_*", verify=False, min_validity=datetime.timedelta(hours=1)
     )
     return str(identity)
+
+
+def region_and_settings() -> str:
+    report = credchain.explain(network=False)
+    region: str | None = report.region
+    setting: Setting = report.settings["region"]
+    where: str = setting.source
+    names: tuple[str | None, str | None] = (setting.env_var, setting.config_key)
+    value: object = setting.value
+    sts: Endpoint = report.endpoints()["sts"]
+    url: str | None = sts.url
+    data = report.to_dict()
+    assert data["region"] == region and "settings" in data
+    return f"{region} {where} {names} {value!r} {url}"
+
+
+def region_check() -> str | None:
+    identity = credchain.assert_role("Worker", verify=False, region="eu-west-1")
+    return identity.provider
