@@ -101,9 +101,9 @@ MUTATIONS = (
         "writes-a-file",
         "no side effects",
         "credchain/_explain.py",
-        "    try:\n        return _walk(",
+        "    try:\n        report = _walk(",
         "    open(os.path.join(ctx.env.get('HOME') or '/tmp', '.credchain-seen'), 'a').close()\n"
-        "    try:\n        return _walk(",
+        "    try:\n        report = _walk(",
     ),
     Mutation(
         "secret-not-scrubbed",
