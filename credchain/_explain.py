@@ -97,9 +97,16 @@ def explain(
         settings = settings_of(ctx, arguments)
         if ctx.is_process_env:  # endpoints() later must see this moment's environment
             ctx.env = dict(os.environ)
-        return attrs.evolve(report, settings=settings, context=ctx)
+        report = attrs.evolve(report, settings=settings, context=ctx)
     finally:
         ctx.close()
+    if session is not None:
+        from credchain import _aio_session
+
+        aio_session = _aio_session.aio_session(session)
+        if aio_session is not None:  # aiobotocore's version and its chain's drift
+            report = _aio_session.annotate(report, aio_session, chain)
+    return report
 
 
 def _profile_source(ctx: Context) -> str | None:

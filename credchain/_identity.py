@@ -259,6 +259,12 @@ def identify(
     """
     from botocore.config import Config
 
+    from credchain._aio_session import aio_session, identify_blocking
+
+    if aio_session(session) is not None:  # aiobotocore's own STS client, in a loop of its own
+        if profile is not None:
+            raise ValueError("pass either profile= or session=, not both")
+        return identify_blocking(aio_session(session), env=env, timeout=timeout, report=report)
     config_kwargs: dict[str, Any] = {"retries": {"max_attempts": MAX_RETRIES, "mode": "standard"}}
     if timeout is not None:
         config_kwargs.update(connect_timeout=timeout, read_timeout=timeout)

@@ -115,6 +115,8 @@ class Report:
     undetermined: ProviderResult | None = None
     #: The inspection's "now" (its clock), against which expiries were judged.
     checked_at: datetime.datetime | None = None
+    #: The aiobotocore version whose resolver was read (``explain(session=AioSession())``).
+    aiobotocore_version: str | None = None
     #: Every botocore session variable: the value botocore would use and its source.
     settings: Mapping[str, Setting] = attrs.field(factory=dict, hash=False)
     # The inspection's context, kept for endpoints(): never shown, compared or pickled.
@@ -174,6 +176,11 @@ class Report:
             "explicit_credentials": self.explicit_credentials,
             "undetermined": self.undetermined.method if self.undetermined else None,
             "checked_at": None if self.checked_at is None else _iso(self.checked_at),
+            **(
+                {"aiobotocore_version": self.aiobotocore_version}
+                if self.aiobotocore_version
+                else {}
+            ),
             "region": self.region,
             "settings": {name: s.to_dict() for name, s in self.settings.items()},
             "next_steps": list(self.next_steps),

@@ -90,3 +90,13 @@ def region_and_settings() -> str:
 def region_check() -> str | None:
     identity = credchain.assert_role("Worker", verify=False, region="eu-west-1")
     return identity.provider
+
+
+async def async_start() -> str:
+    import credchain.aio
+
+    report: Report = await credchain.aio.explain(network=False)
+    aio_version: str | None = report.aiobotocore_version
+    identity: credchain.Identity = await credchain.aio.assert_role("Worker", verify=False)
+    required: credchain.Identity | None = await credchain.aio.require_role()
+    return f"{identity} {required} {aio_version}"
