@@ -23,6 +23,35 @@ __all__ = ["ProviderResult", "Report", "Status"]
 class ProviderResult:
     """One provider of botocore's chain, as credchain inspected it.
 
+    Attributes:
+        method: botocore's ``METHOD`` name (``env``, ``shared-credentials-file``,
+            ``iam-role``, …, or a plugin's own).
+        status: what it contributes: the winner (``found``), ``shadowed``, …
+        source: where it looked or found: a file path with its profile section,
+            environment variable names, a URL.
+        reason: one sentence a person understands: why found, why not.
+        access_key: the access key id it would yield as loaded (no refresh),
+            masked: first 4 and last 4 characters kept; None when not known
+            without a call.
+        role_arn: the role it would use, where knowable without credentials.
+        raises: the class name of the exception botocore raises here.
+        details: extra lines: nested source chains, settings.
+        fix: what to change so this provider stops winning, or works.
+        provider_class: the botocore provider class, for a plugin's provider.
+        expires_at: timezone-aware expiry of the temporary credentials (or of
+            the SSO/login token behind them) as seen without a refresh; None
+            for long-term keys or when unknown.
+        usable: for the winner: will the credentials work at first use, as far
+            as can be known offline? False: they will fail; None: not checked
+            (a process not run, an endpoint not probed).
+        usable_reason: a short clause saying why ``usable`` is False or None.
+        role_name: the role's name where it is known but its ARN is not (IAM
+            Identity Center: ``AWSReservedSSO_<permission set>_*``).
+        account: the 12-digit account of the role, where configuration says it.
+        partition: the role's partition (``aws``, ``aws-cn``, …).
+        stop: what to change so botocore stops using this provider, where
+            ``fix`` says how to repair it instead.
+
     .. versionadded:: 0.1.0
     """
 
@@ -92,7 +121,38 @@ class Report:
     """What ``botocore.session.Session().get_credentials()`` would do, provider by provider.
 
     Exactly one of :attr:`winner` and :attr:`raises` describes the outcome, or
-    neither when botocore finds no credentials at all.
+    neither when botocore finds no credentials at all (or the outcome depends
+    on a provider credchain cannot inspect: :attr:`undetermined`).
+
+    Attributes:
+        providers: every provider of the chain, in botocore's order.
+        winner: the provider whose credentials botocore would return, or None.
+        raises: exactly ``type(e).__name__`` of the exception
+            ``get_credentials()`` would raise (``"ProfileNotFound"``,
+            ``"PartialCredentialsError"``, ``"KeyError"``, …), else None.
+        error: the chain provider whose ``load()`` would raise; None when
+            botocore raises while building the chain, or does not raise.
+        profile: the profile name in effect (``"default"`` when none is set).
+        botocore_version: the installed botocore's version.
+        profile_source: where the profile came from: ``"explicit"``,
+            ``"AWS_PROFILE"``, ``"AWS_DEFAULT_PROFILE"``, ``"session"``, or None.
+        message: botocore's own message for :attr:`raises`, scrubbed of secrets.
+        warnings: things a person should know (drift of botocore's chain, …).
+        network: whether network probes were allowed.
+        run_process: whether ``credential_process`` commands were run.
+        explicit_credentials: the session was given credentials directly
+            (they bypass the chain).
+        undetermined: the provider credchain could not inspect that comes
+            before every ``found`` one: botocore's answer depends on it, so
+            :attr:`winner` and :attr:`raises` are None.
+        checked_at: the inspection's "now", against which expiries were judged.
+        settings: every botocore session variable by name
+            (:class:`credchain.Setting`): the value botocore would use and its
+            source; :attr:`region` is ``settings["region"].value``.
+        aiobotocore_version: the aiobotocore version whose resolver was read
+            (``explain(session=AioSession())``), else None.
+        next_steps: what to do next, one sentence each: no credentials, a
+            missing profile, …
 
     .. versionadded:: 0.1.0
     """
@@ -160,7 +220,11 @@ class Report:
         return next((p for p in self.providers if p.method == method), None)
 
     def to_dict(self) -> dict[str, Any]:
-        """A JSON-ready dict with the contract's keys first."""
+        """A JSON-ready dict with the contract's keys first.
+
+        ``"schema"`` is the version of the document's shape
+        (:mod:`credchain.schema`; ``credchain/schema/report.v1.json``).
+        """
         return {
             "profile": self.profile,
             "botocore_version": self.botocore_version,
@@ -168,6 +232,7 @@ class Report:
             "raises": self.raises,
             "error": self.error.method if self.error else None,
             "providers": [p.to_dict() for p in self.providers],
+            "schema": 1,  # credchain.schema.SCHEMA_VERSION; bumped only on an incompatible change
             "profile_source": self.profile_source,
             "message": self.message,
             "warnings": list(self.warnings),

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-import json
+import datetime
 import subprocess
 import sys
 from pathlib import Path
 
 import oracle
 import pytest
+from schema_check import validate_json
 
 import credchain
 from credchain._mask import mask_key, redact_command, scrub, scrub_foreign
@@ -64,8 +65,10 @@ class TestMask:
 class TestReport:
     def test_json_keys_and_order(self, tmp_path: Path) -> None:
         """to_json() is the contract's keys first, stable, and JSON-parseable."""
-        report = credchain.explain(env=_env(tmp_path), network=False)
-        data = json.loads(report.to_json())
+        now = datetime.datetime(2026, 1, 1, tzinfo=datetime.timezone.utc)
+        report = credchain.explain(env=_env(tmp_path), network=False, clock=lambda: now)
+        data = validate_json(report.to_json(), "report")
+        assert data["schema"] == 1
         assert list(data)[:6] == [
             "profile",
             "botocore_version",
@@ -82,7 +85,8 @@ class TestReport:
             "access_key",
             "role_arn",
         ]
-        assert report.to_json() == credchain.explain(env=_env(tmp_path), network=False).to_json()
+        again = credchain.explain(env=_env(tmp_path), network=False, clock=lambda: now)
+        assert report.to_json() == again.to_json()  # the same clock: checked_at too
 
     def test_statuses_are_strings(self) -> None:
         """Status is a str enum whose values are the contract's words."""

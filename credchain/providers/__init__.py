@@ -24,7 +24,29 @@ __all__ = ["REGISTRY", "Context", "Finding", "Provider", "Status", "error", "reg
 
 @attrs.frozen
 class Finding:
-    """What one inspector saw. ``access_key`` is the full id here; it is masked on output."""
+    """What one inspector saw. ``access_key`` is the full id here; it is masked on output.
+
+    Attributes:
+        status: found, not-found, error, disabled or unknown (an inspector
+            never says shadowed: placing it in the chain does).
+        source: where it looked or found (file and section, variables, URL).
+        reason: one sentence: why found, why not.
+        access_key: the access key id, unmasked (masked in ``ProviderResult``).
+        role_arn: the role it would use, where knowable without credentials.
+        raises: the class name of the exception botocore would raise here.
+        message: botocore's own message for ``raises`` (scrubbed on output).
+        details: extra lines: nested source chains, settings.
+        fix: what to change so it stops winning or works.
+        expires_at: aware expiry of the credentials or of the token behind them.
+        usable: will they work at first use (None: not checked).
+        usable_reason: a short clause: why False, or why not checked.
+        role_name: the role name where the ARN is not known (SSO).
+        account: the role's 12-digit account.
+        partition: the role's partition, with ``role_name`` / ``account``.
+        stop: how to stop it winning, where ``fix`` says how to repair it.
+
+    .. versionadded:: 0.1.0
+    """
 
     status: Status
     source: str | None
