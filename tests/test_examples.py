@@ -155,7 +155,17 @@ def conftest_example(path: Path, tmp: Path, sts: Callable[[], dict[str, str]]) -
     assert "1 passed" in result.stdout
 
 
+def try_the_seed(path: Path, tmp: Path, sts: Callable[[], dict[str, str]]) -> None:
+    result = run([str(path)], sandbox(tmp), tmp)
+    assert result.returncode == 0, result.stderr
+    text = " ".join(result.stdout.split())
+    assert "botocore will use shared-credentials-file" in text
+    assert "after the fix:" in text and "ExampleInstanceRole" in text
+    assert "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY" not in result.stdout + result.stderr
+
+
 RUNNERS = {
+    "try_the_seed.py": try_the_seed,
     "explain_here.py": explain_here,
     "app_startup.py": app_startup,
     "ci_assert_role.py": ci_assert_role,
