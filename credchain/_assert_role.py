@@ -23,6 +23,7 @@ import attrs
 
 from credchain._arn import Match, RoleRef, match_role, parse_arn, sso_permission_set
 from credchain._identity import Identity, identify
+from credchain._mask import scrub
 from credchain.exceptions import IdentityError, RoleAssertionError
 
 if TYPE_CHECKING:
@@ -507,7 +508,7 @@ def _check_region(expected: _Expected, report: Report, region: str) -> None:
 def _log_report(log: _Logger, report: Report | None) -> None:
     if report is not None:
         for line in str(report).splitlines():  # its first line already starts "credchain: "
-            log.info("credchain: %s", line.removeprefix("credchain: "))
+            log.info("credchain: %s", scrub(line.removeprefix("credchain: ")))
 
 
 def require_role(
@@ -575,10 +576,10 @@ def require_role(
         )
     except (RoleAssertionError, ValueError) as err:
         _log_report(log, getattr(err, "report", None))
-        log.error("credchain: %s", err)
+        log.error("credchain: %s", scrub(str(err)))
         if exit:
             raise SystemExit(1) from None
         raise
     _log_report(log, identity.report)
-    log.info("credchain: running as %s", identity)
+    log.info("credchain: running as %s", scrub(str(identity)))
     return identity

@@ -14,7 +14,7 @@ import os
 import re
 import sys
 from collections.abc import Callable, Sequence
-from typing import Any, TextIO
+from typing import Any, TextIO, cast
 
 OK, FAIL, USAGE = 0, 1, 2
 
@@ -584,7 +584,7 @@ def main(argv: list[str] | None = None) -> int:
         args = parser.parse_args(argv)
     except SystemExit as e:  # --help, --version (0) and usage errors (2)
         return e.code if isinstance(e.code, int) else (USAGE if e.code else OK)
-    out, err = _tolerant(sys.stdout), _tolerant(sys.stderr)
+    out, err = _output(sys.stdout), _output(sys.stderr)
     try:
         return int(args.run(args, out, err))
     except UsageError as e:
@@ -604,14 +604,34 @@ def main(argv: list[str] | None = None) -> int:
         return FAIL
 
 
-def _tolerant(stream: TextIO) -> TextIO:
-    """Never fail on a character the terminal's encoding lacks (LANG=C, a Latin-1 console)."""
-    reconfigure = getattr(stream, "reconfigure", None)
-    encoding = (getattr(stream, "encoding", None) or "").lower().replace("-", "")
-    if reconfigure is not None and encoding != "utf8":
-        with contextlib.suppress(ValueError, OSError):
-            reconfigure(errors="backslashreplace")
-    return stream
+class _Output:
+    """Where the command writes: every text through the scrubber, then to ``stream``.
+
+    A character the stream's encoding lacks (LANG=C, a Latin-1 console) is
+    written as a backslash escape; the stream itself is never reconfigured.
+    """
+
+    def __init__(self, stream: TextIO) -> None:
+        self._stream = stream
+
+    def write(self, text: str) -> int:
+        from credchain._mask import scrub
+
+        text = scrub(text)
+        try:
+            return self._stream.write(text)
+        except UnicodeEncodeError:
+            encoding = getattr(self._stream, "encoding", None) or "ascii"
+            return self._stream.write(
+                text.encode(encoding, "backslashreplace").decode(encoding, "replace")
+            )
+
+    def __getattr__(self, name: str) -> Any:  # flush, isatty, fileno, encoding…
+        return getattr(self._stream, name)
+
+
+def _output(stream: TextIO) -> TextIO:
+    return cast(TextIO, _Output(stream))
 
 
 def _silence_stdout() -> None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime
 import os
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Mapping
 from typing import Any
 
 import attrs
@@ -13,7 +13,7 @@ from credchain import _botocore
 from credchain._chain import build_chain, inspect_chain
 from credchain._context import Context
 from credchain._io.files import Refused
-from credchain._mask import mask_key, scrub, scrub_foreign
+from credchain._mask import known_secrets, mask_key, scrub_foreign
 from credchain._next_steps import next_steps
 from credchain._pluggable import Chain, resolve_entries
 from credchain._report import ProviderResult, Report, Status
@@ -97,9 +97,16 @@ def explain(
         settings = settings_of(ctx, arguments)
         if ctx.is_process_env:  # endpoints() later must see this moment's environment
             ctx.env = dict(os.environ)
-        return attrs.evolve(report, settings=settings, context=ctx)
+        report = attrs.evolve(report, settings=settings, context=ctx)
     finally:
         ctx.close()
+    if session is not None:
+        from credchain import _aio_session
+
+        aio_session = _aio_session.aio_session(session)
+        if aio_session is not None:  # aiobotocore's version and its chain's drift
+            report = _aio_session.annotate(report, aio_session, chain)
+    return report
 
 
 def _profile_source(ctx: Context) -> str | None:
@@ -116,17 +123,15 @@ def _walk(ctx: Context, entries: Chain | None, explicit_key: str | None) -> Repo
     explicit = ctx.instance_vars.get("profile") is not None
     chain = build_chain(ctx, explicit, None if entries is None else resolve_entries(entries))
     raises = message = None
-    winner: ProviderResult | None = None
-    failed: ProviderResult | None = None
-    results: list[ProviderResult] = []
-    undetermined: ProviderResult | None = None
+    found: list[tuple[str, Finding, Status, object]] = []
+    winner_at = failed_at = undetermined_at = None
     warnings = chain.warnings
     undecided = False
     if explicit_key is not None:
         # Session(aws_access_key_id=...): botocore returns these without walking its chain.
         ctx.key_ids.add(explicit_key)
-        winner = _result(ctx, "explicit", _explicit(explicit_key), Status.FOUND, None)
-        results.append(winner)
+        found.append(("explicit", _explicit(explicit_key), Status.FOUND, None))
+        winner_at = 0
     elif isinstance(chain.build_error, Refused):
         # botocore reads the config files before any provider: not read, nothing is known.
         warnings += (
@@ -137,45 +142,51 @@ def _walk(ctx: Context, entries: Chain | None, explicit_key: str | None) -> Repo
     elif chain.build_error is not None:
         raises = type(chain.build_error).__name__
         message = str(chain.build_error)
-    decided = raises is not None or winner is not None or undecided
-    for method, inspector, found, _ in inspect_chain(ctx, chain, profile_name, decided):
-        finding = _disabled(method, ctx) if found is None else found
+    decided = raises is not None or winner_at is not None or undecided
+    for method, inspector, seen, _ in inspect_chain(ctx, chain, profile_name, decided):
+        finding = _disabled(method, ctx) if seen is None else seen
         status = finding.status
         if undecided:
             status = Status.UNKNOWN  # placed in a chain credchain could not read
         elif status is Status.FOUND and decided:
             status = Status.SHADOWED
-        result = _result(ctx, method, finding, status, inspector)
-        if not decided and undetermined is None and _blocks(ctx, method, status):
-            undetermined = result
+        if not decided and undetermined_at is None and _blocks(ctx, method, status):
+            undetermined_at = len(found)
         if not decided and status is Status.FOUND:
-            winner, decided = result, True
+            winner_at, decided = len(found), True
         elif not decided and status is Status.ERROR:
-            failed, decided = result, True
+            failed_at, decided = len(found), True
             raises, message = finding.raises, finding.message
-        results.append(result)
-    if undetermined is not None:
-        # botocore's answer is that provider's, or (if it supplies nothing) what follows.
-        winner = failed = None
-        raises = message = None
-        warnings += (_undetermined_warning(undetermined),)
-    report = Report(
-        providers=tuple(results),
-        winner=winner,
-        raises=raises,
-        error=failed,
-        profile=str(profile_name),
-        botocore_version=_botocore.version(),
-        profile_source=_profile_source(ctx),
-        message=scrub_foreign(message, ctx.secrets, ctx.key_ids) if message else None,
-        warnings=warnings,
-        network=ctx.network,
-        run_process=ctx.run_process,
-        explicit_credentials=explicit_key is not None,
-        undetermined=undetermined,
-        checked_at=ctx.now(),
-    )
-    return attrs.evolve(report, next_steps=next_steps(ctx, report, chain.build_error))
+        found.append((method, finding, status, inspector))
+    # Results are built once every secret of the inspection is known: a value read by a
+    # later provider is hidden in an earlier provider's text too.
+    with known_secrets(ctx.secrets, ctx.key_ids):
+        results = [_result(method, f, status, inspector) for method, f, status, inspector in found]
+        winner = None if winner_at is None else results[winner_at]
+        failed = None if failed_at is None else results[failed_at]
+        undetermined = None if undetermined_at is None else results[undetermined_at]
+        if undetermined is not None:
+            # botocore's answer is that provider's, or (if it supplies nothing) what follows.
+            winner = failed = None
+            raises = message = None
+            warnings += (_undetermined_warning(undetermined),)
+        report = Report(
+            providers=tuple(results),
+            winner=winner,
+            raises=raises,
+            error=failed,
+            profile=str(profile_name),
+            botocore_version=_botocore.version(),
+            profile_source=_profile_source(ctx),
+            message=scrub_foreign(message) if message else None,
+            warnings=warnings,
+            network=ctx.network,
+            run_process=ctx.run_process,
+            explicit_credentials=explicit_key is not None,
+            undetermined=undetermined,
+            checked_at=ctx.now(),
+        )
+        return attrs.evolve(report, next_steps=next_steps(ctx, report, chain.build_error))
 
 
 def _blocks(ctx: Context, method: str, status: Status) -> bool:
@@ -232,29 +243,24 @@ def _disabled(method: str, ctx: Context) -> Finding:
     return Finding(Status.DISABLED, None, "not in the installed botocore's chain.")
 
 
-def _result(
-    ctx: Context, method: str, f: Finding, status: Status, inspector: object
-) -> ProviderResult:
-    def clean(text: str | None) -> str | None:
-        return None if text is None else scrub(text, ctx.secrets, ctx.key_ids)
-
-    details: Sequence[str] = [clean(d) or "" for d in f.details]
+def _result(method: str, f: Finding, status: Status, inspector: object) -> ProviderResult:
+    # ProviderResult scrubs every text field as it is built (see credchain._mask).
     return ProviderResult(
         method=method,
         status=status,
-        source=clean(f.source),
-        reason=clean(f.reason) or "",
+        source=f.source,
+        reason=f.reason,
         access_key=mask_key(f.access_key),
         role_arn=f.role_arn,
         raises=f.raises if status is Status.ERROR else None,
-        details=tuple(details),
-        fix=clean(f.fix),
+        details=tuple(f.details),
+        fix=f.fix,
         provider_class=type(inspector).__name__ if inspector is not None else None,
         expires_at=f.expires_at,
         usable=f.usable,
-        usable_reason=clean(f.usable_reason),
+        usable_reason=f.usable_reason,
         role_name=f.role_name,
         account=f.account,
         partition=f.partition,
-        stop=clean(f.stop),
+        stop=f.stop,
     )

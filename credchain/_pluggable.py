@@ -10,6 +10,7 @@ provider's class name, or its ``module.Class`` path.
 
 from __future__ import annotations
 
+import inspect
 from collections.abc import Iterable, Iterator
 from functools import lru_cache
 from typing import Any, Union
@@ -63,6 +64,11 @@ class Chain:
         ``unknown`` — or, with ``load_foreign=True``, by calling their ``load()``.
         """
         botocore_session = getattr(session, "_session", session)
+        from credchain import _aio_session
+
+        if _aio_session.aio_session(botocore_session) is not None:
+            # aiobotocore's AioCredentialResolver: its ports map to credchain's inspectors.
+            return _aio_session.chain_from_session(botocore_session, load_foreign=load_foreign)
         entries: list[Entry] = []
         for provider in _botocore.resolver_providers(botocore_session):
             entries.append(_entry_for(provider, load_foreign))
@@ -208,6 +214,10 @@ class BotocoreProvider:
             )
         try:
             creds = self.provider.load()
+            if inspect.isawaitable(creds):  # an aiobotocore provider: load() is a coroutine
+                from credchain._aio_session import run_coroutine
+
+                creds = run_coroutine(creds)
         except Exception as e:
             return Finding(
                 Status.ERROR,

@@ -107,6 +107,7 @@ class ProfilesReport:
 
     def to_dict(self) -> dict[str, Any]:
         return {
+            "schema": 1,  # credchain.schema.SCHEMA_VERSION: credchain/schema/profiles.v1.json
             "botocore_version": self.botocore_version,
             "config_file": self.config_file,
             "credentials_file": self.credentials_file,

@@ -200,6 +200,8 @@ def render_report(
             words,
         )
     ]
+    if report.aiobotocore_version:  # an AioSession: the chain is aiobotocore's own
+        lines[0] += f"; aiobotocore {report.aiobotocore_version}'s chain"
     lines += [speak(line, words) for line in region_lines(report)]
     for warning in report.warnings:
         lines += say(f"warning: {warning}", "")

@@ -11,6 +11,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from credchain._mask import mask_key, scrub, scrub_optional
+
 __all__ = [
     "CredchainError",
     "IdentityError",
@@ -51,8 +53,8 @@ class UnsupportedBotocoreError(CredchainError):
             message = f"botocore {found} is not supported"
             if minimum:
                 message += f"; credchain needs botocore >= {minimum}"
-        self.detail = message
-        super().__init__(message)
+        self.detail = scrub(message)
+        super().__init__(self.detail)
 
     def __reduce__(self) -> tuple[Any, ...]:
         kwargs = {
@@ -92,12 +94,12 @@ class IdentityError(CredchainError):
         endpoint: str | None = None,
         provider: str | None = None,
     ) -> None:
-        self.code = code
-        self.detail = detail
+        self.code = scrub(code)
+        self.detail = scrub(detail)
         self.kind = kind
-        self.endpoint = endpoint
+        self.endpoint = scrub_optional(endpoint)
         self.provider = provider
-        super().__init__(self._message())
+        super().__init__(scrub(self._message()))
 
     @property
     def expired(self) -> bool:
@@ -169,18 +171,18 @@ class RoleAssertionError(CredchainError, AssertionError):
         fix: str | None = None,
         report: Any = None,
     ) -> None:
-        self.problem = problem
-        self.expected_role = expected_role
+        self.problem = scrub(problem)
+        self.expected_role = scrub_optional(expected_role)
         self.expected_account = expected_account
-        self.actual = actual
+        self.actual = scrub_optional(actual)
         self.verified = verified
         self.provider = provider
-        self.source = source
-        self.access_key = access_key
-        self.shadowed = tuple(shadowed)
-        self.fix = fix
+        self.source = scrub_optional(source)
+        self.access_key = mask_key(access_key)
+        self.shadowed = tuple(scrub(s) for s in shadowed)
+        self.fix = scrub_optional(fix)
         self.report = report
-        super().__init__(self._message())
+        super().__init__(scrub(self._message()))
 
     @property
     def expected(self) -> str:

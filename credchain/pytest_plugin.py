@@ -70,10 +70,26 @@ def pytest_configure(config: pytest.Config) -> None:
 
 @pytest.hookimpl(tryfirst=True)
 def pytest_sessionstart(session: pytest.Session) -> None:
-    """Check ``--aws-role`` / ``--aws-account`` once, before any test (and any xdist worker)."""
+    """Check ``--aws-role`` / ``--aws-account`` once, before any test (and any xdist worker).
+
+    When pytest shows no report header (``-q``, ``-qq``, ``--no-header``), the
+    lines :func:`pytest_report_header` would add are written here instead:
+    ``--credchain`` prints the chain whatever the verbosity.
+    """
     config = session.config
+    if hasattr(config, "workerinput"):
+        return
+    _check_role(config)
+    if not _header_shown(config):
+        reporter = config.pluginmanager.get_plugin("terminalreporter")
+        if reporter is not None:
+            for line in _header_lines(config):
+                reporter.write_line(line)
+
+
+def _check_role(config: pytest.Config) -> None:
     role, account = config.getoption("aws_role"), config.getoption("aws_account")
-    if (role is None and account is None) or hasattr(config, "workerinput"):
+    if role is None and account is None:
         return
     from credchain import CredchainError, assert_role
 
@@ -81,12 +97,27 @@ def pytest_sessionstart(session: pytest.Session) -> None:
         identity = assert_role(role, account=account, verify=not config.getoption("aws_no_verify"))
     except (CredchainError, ValueError) as exc:  # no secrets: failure, or a malformed option
         # A usage error is printed once ("ERROR: ..."); pytest.exit() here prints it twice.
-        raise pytest.UsageError(f"credchain: {exc}") from None
+        raise pytest.UsageError(f"credchain: {_scrub(str(exc))}") from None
     config.stash[_IDENTITY] = identity
+
+
+def _header_shown(config: pytest.Config) -> bool:
+    """Whether pytest's terminal reporter prints report headers in this run."""
+    return config.get_verbosity() >= 0 and not config.getoption("no_header", False)
+
+
+def _scrub(text: str) -> str:
+    from credchain._mask import scrub
+
+    return scrub(text)
 
 
 def pytest_report_header(config: pytest.Config) -> list[str]:
     """Say which role ``--aws-role`` found, and with ``--credchain`` the whole chain."""
+    return _header_lines(config) if _header_shown(config) else []
+
+
+def _header_lines(config: pytest.Config) -> list[str]:
     lines = []
     identity = config.stash.get(_IDENTITY, None)
     if identity is not None:
@@ -94,7 +125,7 @@ def pytest_report_header(config: pytest.Config) -> list[str]:
         lines.append(f"credchain: running as {identity.arn or identity.role_name} ({how})")
     if config.getoption("credchain"):
         lines.extend(_chain_summary())
-    return lines
+    return [_scrub(line) for line in lines]
 
 
 def _chain_summary() -> list[str]:
@@ -139,7 +170,7 @@ def pytest_runtest_call(item: pytest.Item) -> None:
         failure = f"aws_role({role!r}): {exc}"
     else:
         return
-    pytest.fail(failure, pytrace=False)  # outside the except: no chained traceback
+    pytest.fail(_scrub(failure), pytrace=False)  # outside the except: no chained traceback
 
 
 def _param_kwargs(request: pytest.FixtureRequest, name_key: str) -> dict[str, Any]:

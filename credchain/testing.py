@@ -20,6 +20,7 @@ All fake secrets contain ``NEVER-PRINTED`` so a test can scan output for them.
 from __future__ import annotations
 
 import configparser
+import contextlib
 import datetime
 import hashlib
 import ipaddress
@@ -32,7 +33,7 @@ import subprocess
 import sys
 import tempfile
 import threading
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar, NamedTuple, Optional, Union, cast
@@ -47,6 +48,7 @@ __all__ = [
     "FakeIMDS",
     "RecordedRequest",
     "Sandbox",
+    "patched_environ",
 ]
 
 #: Where a sandbox sends the AWS services botocore's credential chain calls
@@ -430,7 +432,9 @@ class Sandbox:
 
     Pass ``env`` to ``credchain.explain(env=sandbox.env)``, or :meth:`apply` it
     to ``os.environ`` (``with Sandbox() as sandbox:`` applies, restores and, if
-    the sandbox made its own temporary root, deletes it).
+    the sandbox made its own temporary root, deletes it). Applying a sandbox and
+    :func:`patched_environ` are the only code of credchain that assigns to
+    ``os.environ``: both are for tests, never called by the library itself.
 
     Args:
         root: Directory to build in; default a new temporary directory.
@@ -668,3 +672,29 @@ class Sandbox:
 
     def __exit__(self, *exc_info: object) -> None:
         self.close()
+
+
+_ENVIRON_LOCK = threading.RLock()
+
+
+@contextlib.contextmanager
+def patched_environ(env: Mapping[str, str] | None) -> Iterator[None]:
+    """For tests: make ``os.environ`` exactly ``env`` for the block, under a lock.
+
+    Every thread of the process sees the swapped environment while the block
+    runs; nothing happens when ``env`` is None. credchain's own functions never
+    do this (``explain(env=...)`` and ``identify(env=...)`` leave ``os.environ``
+    alone); it is here for tests that run botocore itself in a given environment.
+    """
+    if env is None:
+        yield
+        return
+    with _ENVIRON_LOCK:
+        saved = dict(os.environ)
+        os.environ.clear()
+        os.environ.update(env)
+        try:
+            yield
+        finally:
+            os.environ.clear()
+            os.environ.update(saved)

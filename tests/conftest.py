@@ -1,5 +1,5 @@
 """Shared test setup: a loopback-only network, ``tests/oracle.py`` importable as ``oracle``,
-and a Context factory."""
+a Context factory, and JSON Schema validation of every report the tests produce."""
 
 from __future__ import annotations
 
@@ -17,6 +17,33 @@ from credchain._context import Context
 _TESTS = str(Path(__file__).parent)
 if _TESTS not in sys.path:
     sys.path.insert(0, _TESTS)
+
+from schema_check import validate_json as _validate_json  # noqa: E402
+
+
+@pytest.fixture(scope="session", autouse=True)
+def json_output_matches_schema() -> Iterator[None]:
+    """Every ``to_dict()`` of a Report or ProfilesReport in the suite is checked against
+    ``credchain/schema/*.v1.json`` (so is ``to_json()``, built on it, and the CLI's --json)."""
+    from credchain._profiles import ProfilesReport
+    from credchain._report import Report
+
+    def checked(original: Callable[[Any], dict[str, Any]]) -> Callable[[Any], dict[str, Any]]:
+        def to_dict(self: Any) -> dict[str, Any]:
+            return _validate_json(original(self))
+
+        return to_dict
+
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(Report, "to_dict", checked(Report.to_dict))
+        mp.setattr(ProfilesReport, "to_dict", checked(ProfilesReport.to_dict))
+        yield
+
+
+@pytest.fixture
+def validate_json() -> Callable[..., dict[str, Any]]:
+    """``validate_json(document_or_text, name=None)``: fail unless it matches its schema."""
+    return _validate_json
 
 
 @pytest.fixture(autouse=True)

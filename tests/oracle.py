@@ -4,9 +4,19 @@ A :class:`Scenario` is an environment (with ``{root}``, ``{http}`` and ``{python
 placeholders), a file tree, optional loopback HTTP responses and an optional
 explicit profile. :func:`check` materialises it under a temporary root, asks the
 installed botocore what ``Session(profile=...).get_credentials()`` does (the
-oracle), asks ``credchain.explain()`` twice (``env=`` without touching
-``os.environ``, then with ``os.environ`` set and ``env=None``) and returns every
-disagreement as a sentence.
+oracle), asks ``credchain.explain()`` three ways (``env=`` without touching
+``os.environ``; ``os.environ`` set and ``env=None``; ``session=``) and returns
+every disagreement as a sentence.
+
+The oracle is independent of credchain: botocore runs in a separate interpreter
+(``python -I tests/botocore_oracle.py``, with no credchain on its ``sys.path``),
+and the environment it sees is the scenario's mapping, installed there by that
+script, never through credchain code. It reports the chain's METHOD order and
+what each provider's ``load()`` does: for the providers up to the one that
+decided, as ``get_credentials()`` called them; for those below it, each
+``load()`` on its own (the providers above it removed). :func:`compare` checks
+the whole report against that: order, every status, winner, exception, error
+provider and masked key.
 
 Nothing here may leave 127.0.0.1: :func:`assert_safe_env` refuses an environment
 that could reach a real metadata service or STS, and every run happens under
@@ -15,28 +25,32 @@ that could reach a real metadata service or STS, and every run happens under
 
 from __future__ import annotations
 
+import atexit
 import contextlib
 import ipaddress
 import json
+import os
 import re
+import select
 import shutil
 import socket
 import stat
+import subprocess
 import sys
+import tempfile
 import threading
 from collections.abc import Iterator, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any, Optional
 from urllib.parse import unquote, urlsplit
 
 import botocore.session
-from botocore.credentials import DeferredRefreshableCredentials, RefreshableCredentials
 from botocore.utils import ContainerMetadataFetcher, is_valid_uri
 
 import credchain
-from credchain._identity import patched_environ
+from credchain import ProviderResult, Status
 
 #: Where STS, SSO, SSO OIDC and Signin calls would go: the discard port, refused at once.
 BLOCKED = "http://127.0.0.1:9"
@@ -267,8 +281,25 @@ class Endpoint:
 # -- isolation -----------------------------------------------------------------------------------
 
 
-# os.environ swapped under the same lock the library uses for identify(env=...).
-environ = patched_environ
+_ENVIRON_LOCK = threading.RLock()
+
+
+@contextlib.contextmanager
+def environ(env: Mapping[str, str]) -> Iterator[None]:
+    """``os.environ`` is exactly ``env`` inside (test code only: explain(env=None) reads it).
+
+    Built here, not with any helper of credchain's, so a fault in credchain's own
+    environment handling can't be fed to both sides of a comparison alike.
+    """
+    with _ENVIRON_LOCK:
+        saved = dict(os.environ)
+        os.environ.clear()
+        os.environ.update(env)
+        try:
+            yield
+        finally:
+            os.environ.clear()
+            os.environ.update(saved)
 
 
 @contextlib.contextmanager
@@ -325,9 +356,91 @@ def mask(key: Any) -> str | None:
     return "".join(c if i < 4 or i >= n - 4 else "*" for i, c in enumerate(key))
 
 
+# -- botocore, in an interpreter of its own ------------------------------------------------------
+
+#: The other side of the oracle: run as ``python -I``, with no credchain on its path.
+CHILD = Path(__file__).with_name("botocore_oracle.py")
+#: Bound for one answer of the botocore process (its probes are bounded far lower).
+CHILD_TIMEOUT = 120.0
+
+
+class BotocoreProcess:
+    """One long-lived ``python -I tests/botocore_oracle.py``; a JSON request per line.
+
+    Started with a minimal environment; every request carries the complete
+    environment botocore is to see, which the child installs as its own
+    ``os.environ`` before it builds a session. A request that takes longer than
+    :data:`CHILD_TIMEOUT` kills the process (the next request starts another).
+    """
+
+    def __init__(self, python: str = sys.executable) -> None:
+        self.python = python
+        self._proc: subprocess.Popen[str] | None = None
+        self._stderr: Any = None
+        self._lock = threading.Lock()
+
+    def _start(self) -> subprocess.Popen[str]:
+        self._stderr = tempfile.TemporaryFile()  # noqa: SIM115 (lives as long as the process)
+        self._proc = subprocess.Popen(
+            [self.python, "-I", str(CHILD)],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            stderr=self._stderr,
+            env={"PATH": os.defpath, "LC_ALL": "C.UTF-8"},
+            cwd="/",
+            text=True,
+            encoding="utf-8",
+            start_new_session=True,  # no controlling terminal: nothing can prompt on one
+        )
+        return self._proc
+
+    def ask(self, request: Mapping[str, Any], timeout: float = CHILD_TIMEOUT) -> dict[str, Any]:
+        with self._lock:
+            proc = self._proc if self._proc and self._proc.poll() is None else self._start()
+            assert proc.stdin is not None and proc.stdout is not None
+            proc.stdin.write(json.dumps(request) + "\n")
+            proc.stdin.flush()
+            ready, _, _ = select.select([proc.stdout], [], [], timeout)
+            line = proc.stdout.readline() if ready else ""
+            if not line:
+                said = self._said()
+                self.close()
+                return {"crash": f"no answer from the botocore process within {timeout} s{said}"}
+            answer: dict[str, Any] = json.loads(line)
+            return answer
+
+    def _said(self) -> str:
+        if self._stderr is None or (self._proc and self._proc.poll() is None):
+            return ""
+        self._stderr.seek(0)
+        return ": " + self._stderr.read()[-2000:].decode("utf-8", "replace")
+
+    def close(self) -> None:
+        if self._proc is not None:
+            if self._proc.poll() is None:
+                self._proc.kill()
+            self._proc.wait()
+            for stream in (self._proc.stdin, self._proc.stdout):
+                if stream is not None:
+                    stream.close()
+            self._proc = None
+        if self._stderr is not None:
+            self._stderr.close()
+            self._stderr = None
+
+
+_PROCESS = BotocoreProcess()
+atexit.register(_PROCESS.close)
+
+
+def botocore_process() -> BotocoreProcess:
+    """This test process's botocore interpreter (one per xdist worker)."""
+    return _PROCESS
+
+
 @dataclass(frozen=True)
 class Outcome:
-    """What botocore's ``get_credentials()`` did."""
+    """What botocore's ``get_credentials()`` did, and what each provider's ``load()`` did."""
 
     method: str | None
     raises: str | None
@@ -335,44 +448,100 @@ class Outcome:
     access_key: str | None  # masked, None for deferred credentials
     deferred: bool = False
     message: str = ""
+    #: botocore's chain, METHODs in order; None when it raised while building it
+    chain: Optional[tuple[str, ...]] = None
+    #: METHOD -> what its load() did: {"result": None | "credentials" | "raises", ...}
+    loads: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
+    violations: tuple[str, ...] = ()
+
+    def decided_at(self) -> int:
+        """Index in :attr:`chain` of the provider that decided (the last one loaded)."""
+        if not self.chain:
+            return -1
+        loaded = [i for i, m in enumerate(self.chain) if m in self.loads]
+        return max(loaded, default=-1)
 
 
-def run_botocore(env: Mapping[str, str], profile: str | None) -> Outcome:
-    """``botocore.session.Session(profile=profile).get_credentials()`` in exactly ``env``."""
-    with environ(env), no_container_pause():
-        session = botocore.session.Session(profile=profile)
-        try:
-            resolver = session.get_component("credential_provider")
-        except Exception as e:
-            return Outcome(None, type(e).__name__, None, None, message=str(e))
-        active: list[str] = []
-        depth = [0]
-        for provider in resolver.providers:
-            # Record the chain provider whose load() is running; credential_source
-            # calls the same env / container / iam-role objects from inside assume-role.
-            def load(original: Any = provider.load, method: str = provider.METHOD) -> Any:
-                if depth[0] == 0:
-                    active.append(method)
-                depth[0] += 1
-                try:
-                    return original()
-                finally:
-                    depth[0] -= 1
+def _outcome(answer: Mapping[str, Any]) -> Outcome:
+    if "crash" in answer:
+        return Outcome(None, "OracleCrash", None, None, message=str(answer["crash"]))
+    chain = answer.get("chain")
+    return Outcome(
+        answer["method"],
+        answer["raises"],
+        answer["error"],
+        answer["access_key"],
+        deferred=answer["deferred"],
+        message=answer["message"],
+        chain=None if chain is None else tuple(chain),
+        loads=answer["loads"],
+        violations=tuple(answer.get("violations", ())),
+    )
 
-            provider.load = load
-        try:
-            creds = session.get_credentials()
-        except Exception as e:
-            return Outcome(None, type(e).__name__, active[-1], None, message=str(e))
-    if creds is None:
-        return Outcome(None, None, None, None)
-    if isinstance(creds, DeferredRefreshableCredentials):
-        return Outcome(creds.method, None, None, None, deferred=True)
-    # As loaded: on refreshable credentials .access_key may refresh them.
-    refreshable = isinstance(creds, RefreshableCredentials)
-    key = creds._access_key if refreshable else creds.access_key
-    return Outcome(creds.method, None, None, mask(key))
 
+def run_botocore(env: Mapping[str, str], profile: str | None, cwd: str | None = None) -> Outcome:
+    """``botocore.session.Session(profile=profile).get_credentials()`` in exactly ``env``.
+
+    Runs in :class:`BotocoreProcess`, never in this interpreter; ``cwd`` (default:
+    this process's) is where relative paths and commands resolve.
+    """
+    request = {"op": "run", "env": dict(env), "profile": profile, "cwd": cwd or os.getcwd()}
+    return _outcome(botocore_process().ask(request))
+
+
+def probe_botocore(
+    env: Mapping[str, str], profile: str | None, methods: Sequence[str], cwd: str | None = None
+) -> dict[str, dict[str, Any]]:
+    """``load()`` of each provider in ``methods`` on its own, in a fresh botocore chain."""
+    request = {"op": "probe", "env": dict(env), "profile": profile, "methods": list(methods)}
+    request["cwd"] = cwd or os.getcwd()
+    answer = botocore_process().ask(request)
+    if "crash" in answer:
+        return {m: {"result": "raises", "raises": "OracleCrash"} for m in methods}
+    loads = dict(answer["loads"])
+    if answer.get("violations"):
+        loads["<violations>"] = {"result": None, "violations": answer["violations"]}
+    return loads
+
+
+def with_probes(
+    oracle: Outcome, env: Mapping[str, str], profile: str | None, cwd: str | None = None
+) -> Outcome:
+    """``oracle`` with the providers below the deciding one probed as well."""
+    if not oracle.chain:
+        return oracle
+    below = [m for m in oracle.chain[oracle.decided_at() + 1 :] if m not in oracle.loads]
+    if not below:
+        return oracle
+    loads = {**oracle.loads, **probe_botocore(env, profile, below, cwd)}
+    extra = loads.pop("<violations>", {}).get("violations", [])
+    return replace(oracle, loads=loads, violations=(*oracle.violations, *extra))
+
+
+#: The process environment while explain(env=...) runs: it must read none of it (loopback only).
+HOSTILE = {
+    "HOME": "/nonexistent-home",
+    "PATH": os.defpath,
+    "AWS_ACCESS_KEY_ID": "AKIAEXAMPLEPOLLU0001",
+    "AWS_SECRET_ACCESS_KEY": "SECRET-NEVER-PRINTED-POLLUTED",
+    "AWS_SESSION_TOKEN": "TOKEN-NEVER-PRINTED-POLLUTED",
+    "AWS_PROFILE": "polluted",
+    "AWS_DEFAULT_PROFILE": "polluted",
+    "AWS_CONFIG_FILE": "/nonexistent/config",
+    "AWS_SHARED_CREDENTIALS_FILE": "/nonexistent/credentials",
+    "AWS_EC2_METADATA_DISABLED": "false",
+    "AWS_EC2_METADATA_SERVICE_ENDPOINT": "http://127.0.0.1:9/",
+    "AWS_METADATA_SERVICE_TIMEOUT": "x",
+    "AWS_CONTAINER_CREDENTIALS_FULL_URI": "http://127.0.0.1:9/creds",
+    "AWS_WEB_IDENTITY_TOKEN_FILE": "/nonexistent/token",
+    "AWS_ROLE_ARN": "arn:aws:iam::123456789012:role/Polluted",
+    "AWS_CREDENTIAL_FILE": "/nonexistent/ec2",
+    "BOTO_CONFIG": "/nonexistent/boto",
+    "HTTP_PROXY": "http://127.0.0.1:9",
+    "HTTPS_PROXY": "http://127.0.0.1:9",
+    "NO_PROXY": "",
+    **GUARDS,
+}
 
 #: How explain() is asked: env= (os.environ untouched), os.environ set, or a live session.
 VIA_ENV, VIA_ENVIRON, VIA_SESSION = "explain(env=...)", "explain(env=None)", "explain(session=...)"
@@ -385,7 +554,9 @@ def run_credchain(
     options: dict[str, Any] = {"network": True, "run_process": True, **kwargs}
     with no_container_pause():
         if via == VIA_ENV:
-            return credchain.explain(env=dict(env), profile=profile, **options)
+            # env= replaces os.environ: a hostile process environment must change nothing.
+            with environ(HOSTILE):
+                return credchain.explain(env=dict(env), profile=profile, **options)
         with environ(env):
             if via == VIA_SESSION:
                 session = botocore.session.Session(profile=profile)
@@ -393,8 +564,70 @@ def run_credchain(
             return credchain.explain(profile=profile, **options)
 
 
-def compare(oracle: Outcome, report: credchain.Report, label: str = "explain") -> list[str]:
-    """Every way ``report`` disagrees with botocore, one sentence each."""
+def _expected_status(
+    load: Mapping[str, Any], method: str, winner: str | None
+) -> tuple[set[Status], str | None]:
+    """The statuses botocore's ``load()`` result allows, and the exception name it implies."""
+    if load["result"] is None:
+        return {Status.NOT_FOUND, Status.DISABLED}, None
+    if load["result"] == "raises":
+        return {Status.ERROR}, load["raises"]
+    return ({Status.FOUND} if method == winner else {Status.SHADOWED}), None
+
+
+def _unrun_below(p: ProviderResult, load: Mapping[str, Any]) -> bool:
+    """A credential_process below the decision: credchain never runs it, so whether it would
+    fail is unknowable to it; botocore's load() runs it. Shadowed is then the claim the
+    configuration supports (its reason says it was not run)."""
+    return (
+        p.method == "custom-process"
+        and p.status is Status.SHADOWED
+        and load["result"] == "raises"
+        and "not run" in p.reason
+    )
+
+
+def compare_chain(oracle: Outcome, report: credchain.Report, label: str = "explain") -> list[str]:
+    """Order and every status of ``report`` against botocore's chain and its providers' loads."""
+    if oracle.chain is None:
+        return []
+    problems = []
+    # botocore drops the env provider for an explicit profile: credchain shows it disabled.
+    shown = [
+        p.method
+        for p in report.providers
+        if p.method != "explicit"
+        and not (p.status is Status.DISABLED and p.method not in oracle.chain)
+    ]
+    if shown != list(oracle.chain):
+        problems.append(f"{label}: chain {shown} != botocore's {list(oracle.chain)}")
+    winner = report.winner.method if report.winner else None
+    # "unknown" is an answer only where credchain was held back (no network, no processes)
+    # or said it cannot tell (an undetermined report); otherwise it is a disagreement.
+    held_back = not report.network or not report.run_process or report.undetermined is not None
+    for p in report.providers:
+        load = oracle.loads.get(p.method)
+        if load is None or p.method not in oracle.chain:
+            continue
+        allowed, raises = _expected_status(load, p.method, winner)
+        if _unrun_below(p, load) or (p.status is Status.UNKNOWN and held_back):
+            continue
+        if p.status not in allowed:
+            truth = load["result"] if load["result"] != "raises" else f"raises {load['raises']}"
+            problems.append(
+                f"{label}: {p.method} is {p.status.value}, but botocore's load() there "
+                f"{'returns ' + str(truth) if truth != 'credentials' else 'returns credentials'}"
+                f" (expected {' or '.join(sorted(s.value for s in allowed))})"
+            )
+        elif load["result"] == "credentials" and load.get("method") != p.method:
+            problems.append(f"{label}: {p.method}'s load() gave {load.get('method')} credentials")
+        elif raises is not None and p.raises is not None and p.raises != raises:
+            problems.append(f"{label}: {p.method} raises {p.raises}, botocore {raises}")
+    return problems
+
+
+def compare_outcome(oracle: Outcome, report: credchain.Report, label: str = "explain") -> list[str]:
+    """Where ``report``'s winner, exception, error provider or masked key differ from botocore's."""
     problems = []
     winner = report.winner.method if report.winner else None
     error = report.error.method if report.error else None
@@ -414,6 +647,12 @@ def compare(oracle: Outcome, report: credchain.Report, label: str = "explain") -
     if report.winner is not None and report.raises is not None:
         problems.append(f"{label}: both a winner and raises={report.raises}")
     return problems
+
+
+def compare(oracle: Outcome, report: credchain.Report, label: str = "explain") -> list[str]:
+    """Every way ``report`` disagrees with botocore, one sentence each: the outcome, the order,
+    every status (as far as ``oracle.loads`` goes) and the masked key."""
+    return compare_outcome(oracle, report, label) + compare_chain(oracle, report, label)
 
 
 # -- one scenario, end to end --------------------------------------------------------------------
@@ -453,26 +692,37 @@ def check(
     *,
     safe: bool = True,
     ways: Sequence[str] = (VIA_ENV, VIA_ENVIRON, VIA_SESSION),
+    chain: bool = True,
 ) -> Result:
-    """Run ``scenario`` under ``root`` through botocore and explain(); collect mismatches."""
+    """Run ``scenario`` under ``root`` through botocore and explain(); collect mismatches.
+
+    botocore runs first, in its own interpreter; then explain() once per way in
+    ``ways``. With ``chain``, the providers below the one that decided are then
+    probed in botocore one by one, and the whole chain is compared.
+    """
     problems: list[str] = []
     violations: list[str] = []
     with prepared(scenario, root, safe=safe) as (env, server):
+        oracle = run_botocore(env, scenario.profile)
+        reports = []
         with loopback_only(violations):
-            oracle = run_botocore(env, scenario.profile)
-            reports = []
             for via in ways:
                 if server is not None:
                     server.reset()
-                report = run_credchain(env, scenario.profile, via=via)
-                reports.append(report)
-                problems += compare(oracle, report, via)
+                reports.append(run_credchain(env, scenario.profile, via=via))
         if server is not None and not scenario.lenient_http:
             if server.unexpected:
                 problems.append(f"unexpected requests: {sorted(set(server.unexpected))}")
             if server.unused():
                 problems.append(f"http.json entries nobody asked for: {server.unused()}")
         requests = list(server.requests) if server else []
+        if chain:
+            if server is not None:
+                server.reset()
+            oracle = with_probes(oracle, env, scenario.profile)
+        for via, report in zip(ways, reports, strict=True):
+            problems += (compare if chain else compare_outcome)(oracle, report, via)
+    violations += oracle.violations
     if violations:
         problems.append(f"non-loopback connections attempted: {violations}")
     return Result(env, oracle, reports, problems, requests)

@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from schema_check import validate_json
 
 from credchain._cli import main, use_color
 
@@ -157,6 +158,8 @@ def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
     """``main(argv)`` in this process: (exit status, stdout, stderr)."""
     code = main(list(argv))
     out, err = capsys.readouterr()
+    if "--json" in argv and out.strip():
+        validate_json(out)
     return code, out, err
 
 
@@ -164,9 +167,12 @@ def script(env: dict[str, str], *argv: str) -> subprocess.CompletedProcess[str]:
     """The installed console script, or ``python -m credchain`` when it is not on disk."""
     exe = Path(sys.executable).with_name("credchain")
     cmd = [str(exe)] if exe.exists() else [sys.executable, "-m", "credchain"]
-    return subprocess.run(
+    done = subprocess.run(
         [*cmd, *argv], env=env, capture_output=True, text=True, timeout=120, check=False
     )
+    if "--json" in argv and done.stdout.strip():
+        validate_json(done.stdout)
+    return done
 
 
 def assert_no_secret(*texts: str) -> None:

@@ -15,8 +15,7 @@ from clirun import cli_env, run_cli, silent_server
 
 import credchain
 from credchain import Report
-from credchain._identity import patched_environ
-from credchain.testing import FakeIMDS, Sandbox
+from credchain.testing import FakeIMDS, Sandbox, patched_environ
 
 SECRET = "SECRET-NEVER-PRINTED-01"
 

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
-import builtins
-import getpass
 import json
 import os
+import pty
+import select
 import socket
 import subprocess
 import sys
+import time
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -104,7 +106,7 @@ def test_env_argument_ignores_the_process_environment(
     """explain(env=...) gives the folder's expected outcome whatever os.environ holds."""
     scenario = oracle.load_scenario(SCENARIOS / name)
     expected = json.loads((SCENARIOS / name / "expected.json").read_text())
-    if expected.get("min_botocore") or expected.get("without_crt"):
+    if expected.get("min_botocore") or expected.get("without_crt") or expected.get("with_crt"):
         pytest.skip("version-dependent expectation (checked in test_scenarios)")
     with oracle.prepared(scenario, tmp_path / "root") as (env, _server):
         for key, value in POLLUTION.items():
@@ -219,16 +221,95 @@ def test_shadowed_process_is_never_run(tmp_path: Path) -> None:
     assert report.winner is not None and report.winner.method == "shared-credentials-file"
 
 
-def test_never_prompts_for_mfa(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    """An assume-role profile with mfa_serial is reported without asking for a code."""
+#: What botocore's AssumeRoleCredentialFetcher asks with (getpass on the controlling terminal).
+PROMPT = b"Enter MFA code for "
 
-    def no_prompt(*args: Any, **kwargs: Any) -> str:
-        raise AssertionError("explain() prompted")
 
-    monkeypatch.setattr(getpass, "getpass", no_prompt)
-    monkeypatch.setattr(builtins, "input", no_prompt)
+def _in_terminal(code: str, env: dict[str, str], timeout: float = 60.0) -> tuple[str, int | None]:
+    """Run ``python -c code`` on a new pseudo-terminal (its controlling terminal, stdin, stdout
+    and stderr) and never type anything. Returns what it printed and its exit status; None if
+    it was still running after ``timeout`` or had printed a prompt (it is killed then)."""
+    main, secondary = pty.openpty()
+    take_terminal = "import fcntl, termios; fcntl.ioctl(0, termios.TIOCSCTTY, 0)\n"
+    proc = subprocess.Popen(
+        [sys.executable, "-c", take_terminal + code],
+        stdin=secondary,
+        stdout=secondary,
+        stderr=secondary,
+        env={**env, "PYTHONPATH": os.pathsep.join(sys.path)},
+        start_new_session=True,
+    )
+    os.close(secondary)
+    output = b""
+    deadline = time.monotonic() + timeout
+    try:
+        while PROMPT not in output:
+            ready, _, _ = select.select([main], [], [], max(0.0, deadline - time.monotonic()))
+            if not ready:
+                break
+            try:
+                data = os.read(main, 4096)
+            except OSError:  # EIO: the terminal's other side is closed, the process is done
+                break
+            if not data:
+                break
+            output += data
+        try:
+            status: int | None = proc.wait(timeout=5)
+        except subprocess.TimeoutExpired:
+            status = None
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait()
+            status = None
+        os.close(main)
+    return output.decode("utf-8", "replace"), status
+
+
+@pytest.fixture
+def mfa_env(tmp_path: Path) -> Iterator[tuple[dict[str, str], str]]:
+    """The assume_role_mfa_serial scenario: an assume-role profile with mfa_serial."""
     scenario = oracle.load_scenario(SCENARIOS / "assume_role_mfa_serial")
     with oracle.prepared(scenario, tmp_path / "root") as (env, _server):
-        report = credchain.explain(env=env, profile=scenario.profile, run_process=True)
-    assert report.winner is not None and report.winner.method == "assume-role"
-    assert "MFA" in report.winner.reason
+        assert scenario.profile is not None
+        yield {**env, "PATH": os.defpath}, scenario.profile
+
+
+def test_the_terminal_harness_sees_botocore_prompt(mfa_env: tuple[dict[str, str], str]) -> None:
+    """The control: botocore itself, refreshing those credentials, asks on the terminal (with
+    the getpass.getpass it bound at import) and waits for a code."""
+    env, profile = mfa_env
+    code = (
+        "import botocore.session\n"
+        f"c = botocore.session.Session(profile={profile!r}).get_credentials()\n"
+        "c.get_frozen_credentials()\n"
+    )
+    output, status = _in_terminal(code, env)
+    assert "Enter MFA code for arn:aws:iam::123456789012:mfa/me" in output
+    assert status is None  # it was waiting for the code when it was stopped
+
+
+@pytest.mark.parametrize("how", ["api", "cli"])
+def test_never_prompts_for_mfa(how: str, mfa_env: tuple[dict[str, str], str]) -> None:
+    """On a real terminal nobody types on, explain() and `credchain explain` report the MFA
+    profile and finish: no prompt, no read of the terminal."""
+    env, profile = mfa_env
+    if how == "api":
+        code = (
+            "import credchain\n"
+            f"r = credchain.explain(profile={profile!r}, run_process=True)\n"
+            "print('winner:', r.winner.method, '|', r.winner.reason)\n"
+        )
+    else:
+        code = (
+            "import sys\nfrom credchain._cli import main\n"
+            f"main(['explain', '--profile', {profile!r}, '--run-process'])\n"
+            "print('winner: done')\n"
+        )
+    output, status = _in_terminal(code, env)
+    assert PROMPT.decode() not in output
+    assert status == 0, output
+    assert "winner:" in output
+    if how == "api":
+        assert "winner: assume-role" in output and "MFA" in output

@@ -16,6 +16,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from schema_check import validate_json
 
 from credchain._cli import main
 from credchain._context import Context
@@ -290,8 +291,9 @@ class TestCommand:
         first = capsys.readouterr().out
         assert main(["profiles", "--json"]) == 0
         assert capsys.readouterr().out == first
-        data = json.loads(first)
+        data = validate_json(first, "profiles")
         assert set(data) == {
+            "schema",
             "botocore_version",
             "config_file",
             "credentials_file",
@@ -431,7 +433,7 @@ class TestTenThousand:
             check=False,
         )
         assert done.returncode == 0, done.stderr
-        profiles = json.loads(done.stdout)["profiles"]
+        profiles = validate_json(done.stdout, "profiles")["profiles"]
         assert len(profiles) == 10_000
         winners = {p["winner"] for p in profiles}
         assert winners == {

@@ -381,3 +381,30 @@ class TestRoleChecks:
             ]
         )
         assert_no_secrets(result)
+
+    @pytest.mark.parametrize(
+        "args, ini",
+        [(("-q",), ""), (("-qq",), ""), ((), "-q"), ((), "-qq"), (("--no-header",), "")],
+        ids=["-q", "-qq", "addopts -q", "addopts -qq", "--no-header"],
+    )
+    def test_credchain_prints_the_chain_when_quiet(
+        self,
+        pytester: pytest.Pytester,
+        plugin: tuple[str, ...],
+        deployer_instance: FakeIMDS,
+        args: tuple[str, ...],
+        ini: str,
+    ) -> None:
+        """--credchain prints the chain whatever the verbosity (pytest hides headers when quiet)."""
+        if ini:
+            pytester.makeini(f"[pytest]\naddopts = {ini}\n")
+        pytester.makepyfile(PYFILE_ONE_TEST)
+        result = pytester.runpytest(*plugin, "--credchain", *args)
+        assert result.ret == pytest.ExitCode.OK  # -qq prints no outcome line to parse
+        result.stdout.fnmatch_lines(
+            [
+                "credchain: profile 'default': botocore would use iam-role*",
+                "  iam-role *found*",
+            ]
+        )
+        assert_no_secrets(result)

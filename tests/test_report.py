@@ -2,16 +2,19 @@
 
 from __future__ import annotations
 
+import datetime
 import json
 import subprocess
 import sys
 from pathlib import Path
 
+import oracle
 import pytest
+from schema_check import validate_json
 
 import credchain
 from credchain._mask import mask_key, redact_command, scrub, scrub_foreign
-from credchain._report import ProviderResult, Report, Status
+from credchain._report import Status
 
 SECRET = "SECRET-NEVER-PRINTED-31"
 
@@ -63,8 +66,10 @@ class TestMask:
 class TestReport:
     def test_json_keys_and_order(self, tmp_path: Path) -> None:
         """to_json() is the contract's keys first, stable, and JSON-parseable."""
-        report = credchain.explain(env=_env(tmp_path), network=False)
-        data = json.loads(report.to_json())
+        now = datetime.datetime(2026, 1, 1, tzinfo=datetime.timezone.utc)
+        report = credchain.explain(env=_env(tmp_path), network=False, clock=lambda: now)
+        data = validate_json(report.to_json(), "report")
+        assert data["schema"] == 1
         assert list(data)[:6] == [
             "profile",
             "botocore_version",
@@ -81,7 +86,8 @@ class TestReport:
             "access_key",
             "role_arn",
         ]
-        assert report.to_json() == credchain.explain(env=_env(tmp_path), network=False).to_json()
+        again = credchain.explain(env=_env(tmp_path), network=False, clock=lambda: now)
+        assert report.to_json() == again.to_json()  # the same clock: checked_at too
 
     def test_statuses_are_strings(self) -> None:
         """Status is a str enum whose values are the contract's words."""
@@ -117,12 +123,74 @@ class TestReport:
         assert report.raises == "ProfileNotFound" and report.error is None
         assert "before any provider" in str(report)
 
-    def test_exactly_one_outcome(self) -> None:
-        """A report carries a winner or an exception name, never both."""
-        p = ProviderResult("env", Status.FOUND, "X", "r")
-        report = Report((p,), p, None, None, "default", "1.0")
-        assert report.winner is p and report.raises is None
-        assert report.get("env") is p and report.get("sso") is None
+
+SCENARIOS = Path(__file__).parent / "scenarios"
+NAMES = sorted(p.name for p in SCENARIOS.iterdir() if (p / "env.json").exists())
+ABOVE = {Status.NOT_FOUND, Status.DISABLED, Status.UNKNOWN}
+BELOW = {Status.SHADOWED, Status.NOT_FOUND, Status.ERROR, Status.DISABLED, Status.UNKNOWN}
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_report_is_consistent(name: str, tmp_path: Path) -> None:
+    """Whatever the set-up, a report's outcome, statuses, JSON and text tell one story: one
+    outcome at most, the winner is the first found and the error the first error, everything
+    above them found nothing, and to_dict / str say the same."""
+    scenario = oracle.load_scenario(SCENARIOS / name)
+    with oracle.prepared(scenario, tmp_path / "root") as (env, _server):
+        report = credchain.explain(env=env, profile=scenario.profile, network=False)
+    methods = [p.method for p in report.providers]
+    assert len(set(methods)) == len(methods)
+    assert report.winner is None or report.raises is None
+    assert (report.error is not None) <= (report.raises is not None)
+    decided = report.winner or report.error
+    if decided is not None:
+        assert decided in report.providers
+        at = report.providers.index(decided)
+        assert decided.status is (Status.FOUND if decided is report.winner else Status.ERROR)
+        assert all(p.status in ABOVE for p in report.providers[:at]), name
+        assert all(p.status in BELOW for p in report.providers[at + 1 :]), name
+    assert [p.status for p in report.providers].count(Status.FOUND) == (report.winner is not None)
+    assert report.shadowed == tuple(p for p in report.providers if p.status is Status.SHADOWED)
+    for p in report.providers:
+        assert report.get(p.method) is p
+    assert report.get("no-such-provider") is None
+    data = json.loads(report.to_json())
+    assert data["winner"] == (report.winner.method if report.winner else None)
+    assert data["error"] == (report.error.method if report.error else None)
+    assert data["raises"] == report.raises
+    assert [(p["method"], p["status"]) for p in data["providers"]] == [
+        (p.method, p.status.value) for p in report.providers
+    ]
+    text = " ".join(str(report).split())
+    for p in report.providers:
+        assert p.method in text
+    if report.winner is not None:
+        assert f"botocore will use {report.winner.method}" in text
+    if report.raises is not None:
+        assert report.raises in text
+
+
+def test_shadowed_names_what_won(tmp_path: Path) -> None:
+    """Keys in the environment shadow keys in the credentials file: the report says which wins,
+    what it shadows, and the masked key of each."""
+    aws = tmp_path / ".aws"
+    aws.mkdir()
+    (aws / "credentials").write_text(
+        f"[default]\naws_access_key_id = AKIAEXAMPLEFILE00001\naws_secret_access_key = {SECRET}\n"
+    )
+    env = _env(
+        tmp_path,
+        AWS_ACCESS_KEY_ID="AKIAEXAMPLEENVK00002",
+        AWS_SECRET_ACCESS_KEY=SECRET + "-ENV",
+    )
+    report = credchain.explain(env=env, network=False)
+    assert report.winner is not None and report.winner.method == "env"
+    assert report.winner.access_key == "AKIA************0002"
+    assert [p.method for p in report.shadowed] == ["shared-credentials-file"]
+    assert report.shadowed[0].access_key == "AKIA************0001"
+    text = " ".join(str(report).split())
+    assert "It shadows: shared-credentials-file" in text
+    assert SECRET not in text + report.to_json() + repr(report)
 
 
 class TestPackaging:

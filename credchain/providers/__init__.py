@@ -17,31 +17,63 @@ import attrs
 from typing_extensions import Protocol, runtime_checkable
 
 from credchain._context import Context
+from credchain._mask import mask_key, scrub
 from credchain._report import Status
 
 __all__ = ["REGISTRY", "Context", "Finding", "Provider", "Status", "error", "registry"]
 
 
+def _shown(value: object) -> str:
+    if isinstance(value, str):
+        return repr(scrub(value))
+    if isinstance(value, tuple):
+        return repr(tuple(scrub(v) for v in value))
+    return repr(value)
+
+
 @attrs.frozen
 class Finding:
-    """What one inspector saw. ``access_key`` is the full id here; it is masked on output."""
+    """What one inspector saw. ``access_key`` is the full id here; it is masked on output
+    (and in this object's repr, which scrubs every text field).
+
+    Attributes:
+        status: found, not-found, error, disabled or unknown (an inspector
+            never says shadowed: placing it in the chain does).
+        source: where it looked or found (file and section, variables, URL).
+        reason: one sentence: why found, why not.
+        access_key: the access key id, unmasked (masked in ``ProviderResult``).
+        role_arn: the role it would use, where knowable without credentials.
+        raises: the class name of the exception botocore would raise here.
+        message: botocore's own message for ``raises`` (scrubbed on output).
+        details: extra lines: nested source chains, settings.
+        fix: what to change so it stops winning or works.
+        expires_at: aware expiry of the credentials or of the token behind them.
+        usable: will they work at first use (None: not checked).
+        usable_reason: a short clause: why False, or why not checked.
+        role_name: the role name where the ARN is not known (SSO).
+        account: the role's 12-digit account.
+        partition: the role's partition, with ``role_name`` / ``account``.
+        stop: how to stop it winning, where ``fix`` says how to repair it.
+
+    .. versionadded:: 0.1.0
+    """
 
     status: Status
-    source: str | None
-    reason: str
-    access_key: str | None = None
+    source: str | None = attrs.field(repr=_shown)
+    reason: str = attrs.field(repr=_shown)
+    access_key: str | None = attrs.field(default=None, repr=lambda k: repr(mask_key(k)))
     role_arn: str | None = None
     raises: str | None = None
-    message: str | None = None  # botocore's own message for `raises` (scrubbed on output)
-    details: tuple[str, ...] = ()
-    fix: str | None = None
+    message: str | None = attrs.field(default=None, repr=_shown)  # botocore's, for `raises`
+    details: tuple[str, ...] = attrs.field(default=(), repr=_shown)
+    fix: str | None = attrs.field(default=None, repr=_shown)
     expires_at: datetime.datetime | None = None  # aware; of the credentials or token behind
     usable: bool | None = None  # will they work at first use (None: not checked)
-    usable_reason: str | None = None  # a short clause: why False / why not checked
+    usable_reason: str | None = attrs.field(default=None, repr=_shown)  # why False / unchecked
     role_name: str | None = None  # where the name is known but not the ARN (SSO)
     account: str | None = None
     partition: str | None = None  # of the role, where role_name / account stand for its ARN
-    stop: str | None = None  # how to stop it winning, where ``fix`` says how to repair it
+    stop: str | None = attrs.field(default=None, repr=_shown)  # how to stop it winning
 
 
 def error(exc: BaseException, source: str | None, reason: str, **kw: object) -> Finding:

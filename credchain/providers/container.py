@@ -19,6 +19,7 @@ from typing import Any, ClassVar
 import attrs
 
 from credchain._context import Context
+from credchain._mask import safe_url
 from credchain._report import Status
 from credchain.providers import Finding, error
 
@@ -42,7 +43,8 @@ class ContainerProvider:
             return Finding(Status.NOT_FOUND, f"{RELATIVE}, {FULL}", "neither variable is set.")
         var = RELATIVE if RELATIVE in env else FULL
         url = f"http://169.254.170.2{env[RELATIVE]}" if var == RELATIVE else env[FULL]
-        source = f"{var} -> {url}"
+        shown = safe_url(url)  # without user info or sensitive query values
+        source = f"{var} -> {shown}"
         fix = f"unset {var}"
         try:
             headers = _headers(ctx)
@@ -54,7 +56,7 @@ class ContainerProvider:
             return Finding(
                 Status.FOUND,
                 source,
-                f"{kind} container credentials endpoint {url} (not probed: network=False); "
+                f"{kind} container credentials endpoint {shown} (not probed: network=False); "
                 "botocore would fetch credentials from it.",
                 fix=fix,
                 usable=None,
@@ -77,7 +79,7 @@ class ContainerProvider:
             return Finding(
                 Status.UNKNOWN,
                 source,
-                f"{kind} container credentials endpoint {url} "
+                f"{kind} container credentials endpoint {shown} "
                 + ("was still sending its answer" if cut.still_answering else "gave no answer")
                 + f" when credchain stopped at its bound of {bound:g} s; botocore would make "
                 f"{attempts} attempts x {request_timeout:g} s (pausing 1 s after each) and "
@@ -87,22 +89,23 @@ class ContainerProvider:
         except Exception as e:
             from botocore.exceptions import CredentialRetrievalError, MetadataRetrievalError
 
-            said = f"the container endpoint {url} failed: {e}"
+            said = f"the container endpoint {shown} failed: {e}"
             if isinstance(e, MetadataRetrievalError):
                 status = re.search(r"non 200 response (\d+)", str(e))
                 if e.__cause__ is not None:  # a connection that failed, as botocore tried it
-                    said = f"{failure(e.__cause__, url, request_timeout)} ({attempts} attempts)"
+                    said = failure(e.__cause__, shown or url, request_timeout)
+                    said += f" ({attempts} attempts)"
                     said += ", so botocore raises CredentialRetrievalError"
                 elif status is not None:  # said without the body, which may hold secrets
-                    said = f"the container endpoint {url} answered HTTP {status.group(1)} "
+                    said = f"the container endpoint {shown} answered HTTP {status.group(1)} "
                     said += f"({attempts} attempts), so botocore raises CredentialRetrievalError"
                 e = CredentialRetrievalError(provider=self.METHOD, error_msg=str(e))
             return error(e, source, said, fix=fix)
         try:
-            return _credentials(ctx, response, source, kind, url, fix)
+            return _credentials(ctx, response, source, kind, shown or "", fix)
         except Exception as e:
             return error(
-                e, source, f"the container endpoint {url} returned unusable data.", fix=fix
+                e, source, f"the container endpoint {shown} returned unusable data.", fix=fix
             )
 
 

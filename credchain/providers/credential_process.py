@@ -49,7 +49,10 @@ class ProcessProvider:
             return error(e, source, "botocore cannot split the credential_process command line.")
         shown = redact_command(argv)
         fix = f"remove credential_process from profile {profile}"
-        if argv and ctx.which(argv[0]) is None:
+        if not argv:  # botocore's Popen([]) raises IndexError, reached or not
+            empty = IndexError("list index out of range")
+            return error(empty, source, "the credential_process command is empty.", fix=fix)
+        if ctx.which(argv[0]) is None:
             missing = FileNotFoundError(2, "No such file or directory", argv[0])
             return error(missing, source, f"the program {argv[0]!r} does not exist.", fix=fix)
         if not ctx.run_process or not ctx.reached:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from typing import Any
 
 import credchain
 from credchain import Chain, Endpoint, ProviderResult, Report, Setting, Status
@@ -90,3 +91,22 @@ def region_and_settings() -> str:
 def region_check() -> str | None:
     identity = credchain.assert_role("Worker", verify=False, region="eu-west-1")
     return identity.provider
+
+
+def schema_check() -> int:
+    from credchain.schema import SCHEMA_VERSION, load
+
+    schema: dict[str, Any] = load("report", SCHEMA_VERSION)
+    data = credchain.explain(network=False).to_dict()
+    assert data["schema"] == SCHEMA_VERSION and "properties" in schema
+    return SCHEMA_VERSION
+
+
+async def async_start() -> str:
+    import credchain.aio
+
+    report: Report = await credchain.aio.explain(network=False)
+    aio_version: str | None = report.aiobotocore_version
+    identity: credchain.Identity = await credchain.aio.assert_role("Worker", verify=False)
+    required: credchain.Identity | None = await credchain.aio.require_role()
+    return f"{identity} {required} {aio_version}"
