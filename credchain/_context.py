@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 from credchain import _botocore
 from credchain._io import files, process
+from credchain._mask import SecretSet
 
 if TYPE_CHECKING:
     from credchain._io.http import Pending, Probe
@@ -51,8 +52,9 @@ class Context:
         self.timeout = timeout
         self.is_process_env = is_process_env
         self.reached = True  # False while inspecting below the winner: run nothing there
-        self.secrets: set[str] = set()
-        self.key_ids: set[str] = set()
+        # Sets that keep scrub's index of their values as they grow (see _mask.SecretSet).
+        self.secrets: set[str] = SecretSet()
+        self.key_ids: set[str] = SecretSet(key_ids=True)
         self._ini_cache: dict[str, Any] = {}
         self._profile_maps: dict[str, Any] = {}
         self._line_index: dict[str, dict[tuple[str, str], int]] = {}

@@ -30,7 +30,11 @@ import json
 import re
 import string
 from collections.abc import Iterable, Iterator
+from collections.abc import Set as AbstractSet
+from typing import Any, TypeGuard
 from urllib.parse import quote, quote_plus
+
+from typing_extensions import Self
 
 # Access key ids (AKIA…, ASIA…, and the other IAM unique-id prefixes) anywhere in free text.
 _KEY_ID = re.compile(r"\b(A3T[A-Z0-9]|AKIA|ASIA|AGPA|AIDA|AROA|AIPA|ANPA|ANVA|ASCA)[A-Z0-9]{12,}\b")
@@ -217,8 +221,8 @@ class Secrets:
     """Values that must never be printed, and access key ids to mask."""
 
     def __init__(self, secrets: Iterable[str | None] = (), key_ids: Iterable[str | None] = ()):
-        self.secrets = {s for s in secrets if isinstance(s, str) and len(s) >= MIN_SECRET}
-        self.key_ids = {k for k in key_ids if isinstance(k, str) and len(k) > 8}
+        self.secrets = SecretSet(s for s in secrets if _is_secret(s))
+        self.key_ids = SecretSet((k for k in key_ids if _is_key_id(k)), key_ids=True)
 
     def __repr__(self) -> str:
         return f"<Secrets: {len(self.secrets)} secrets, {len(self.key_ids)} key ids>"
@@ -278,21 +282,167 @@ def _hide_word_with(core: str, m: re.Match[str]) -> str:
     return HIDDEN if core in m.group(0) else m.group(0)
 
 
+def _is_secret(value: object) -> TypeGuard[str]:
+    return isinstance(value, str) and len(value) >= MIN_SECRET
+
+
+def _is_key_id(value: object) -> TypeGuard[str]:
+    return isinstance(value, str) and len(value) > 8
+
+
+class _Index:
+    """The forms of a growing collection of secrets (or of access key ids), grouped by
+    length, so that which of them occur in a text is found without trying every form.
+
+    Adding a value computes its forms once; a text is searched either form by form
+    (few forms) or by looking up each of its slices of each length forms have (many).
+    """
+
+    __slots__ = ("_by_len", "_count", "_key_ids", "_seen", "_starred", "cores")
+
+    def __init__(self, key_ids: bool = False) -> None:
+        self._key_ids = key_ids
+        self._seen: set[str] = set()
+        self._by_len: dict[int, set[str]] = {}
+        self._starred: set[str] = set()  # forms holding a "*", which replacing may create
+        self._count = 0
+        self.cores: set[str] = set()  # forms that are base64 cores: their whole word goes
+
+    def add(self, value: object) -> None:
+        if value in self._seen or not (_is_key_id if self._key_ids else _is_secret)(value):
+            return
+        assert isinstance(value, str)
+        self._seen.add(value)
+        forms = frozenset((value,)) if self._key_ids else _variants(value)
+        if not self._key_ids:
+            self.cores |= _base64_cores(value)
+        for form in forms:
+            bucket = self._by_len.setdefault(len(form), set())
+            if form not in bucket:
+                bucket.add(form)
+                self._count += 1
+                if "*" in form:
+                    self._starred.add(form)
+
+    def find(self, text: str) -> set[str]:
+        """The forms that occur in ``text``, and every form holding a ``*`` (replacing a
+        form by ``***`` or masking a key id may make one of those appear)."""
+        n = len(text)
+        lengths = [length for length in self._by_len if length <= n]
+        if self._count <= sum(n - length + 1 for length in lengths):
+            found = {f for length in lengths for f in self._by_len[length] if f in text}
+        else:
+            found = set()
+            for length in lengths:
+                slices = {text[i : i + length] for i in range(n - length + 1)}
+                found |= self._by_len[length] & slices
+        return found | self._starred
+
+
+class SecretSet(set[str]):
+    """A set of secrets (or, with ``key_ids=True``, of access key ids) that keeps the
+    index :func:`scrub` searches with up to date as values are added: a context's
+    secrets are scrubbed with again and again while more are found."""
+
+    def __init__(self, values: Iterable[str] = (), *, key_ids: bool = False) -> None:
+        super().__init__(values)
+        self.holds_key_ids = key_ids
+        self._index: _Index | None = None
+
+    def index(self) -> _Index:
+        if self._index is None:
+            index = _Index(self.holds_key_ids)
+            for value in self:
+                index.add(value)
+            self._index = index
+        return self._index
+
+    def add(self, element: str) -> None:
+        super().add(element)
+        if self._index is not None:
+            self._index.add(element)
+
+    def update(self, *s: Iterable[str]) -> None:
+        for values in s:
+            for value in list(values):
+                self.add(value)
+
+    def __ior__(self, value: AbstractSet[str]) -> Self:  # type: ignore[override,misc]
+        self.update(value)
+        return self
+
+    # Taking values out: the index is built again when next needed.
+    def discard(self, element: object) -> None:
+        super().discard(element)
+        self._index = None
+
+    def remove(self, element: str) -> None:
+        super().remove(element)
+        self._index = None
+
+    def pop(self) -> str:
+        self._index = None
+        return super().pop()
+
+    def clear(self) -> None:
+        super().clear()
+        self._index = None
+
+    def difference_update(self, *s: Iterable[Any]) -> None:
+        super().difference_update(*s)
+        self._index = None
+
+    def intersection_update(self, *s: Iterable[Any]) -> None:
+        super().intersection_update(*s)
+        self._index = None
+
+    def symmetric_difference_update(self, s: Iterable[str], /) -> None:
+        super().symmetric_difference_update(s)
+        self._index = None
+
+    def __isub__(self, value: AbstractSet[object]) -> Self:
+        self.difference_update(value)
+        return self
+
+    def __iand__(self, value: AbstractSet[object]) -> Self:
+        self.intersection_update(value)
+        return self
+
+    def __ixor__(self, value: AbstractSet[str]) -> Self:  # type: ignore[override,misc]
+        self.symmetric_difference_update(value)
+        return self
+
+
 @functools.lru_cache(maxsize=256)
-def _forms(secrets: frozenset[str]) -> tuple[tuple[str, ...], frozenset[str]]:
-    """Every form of these secrets, longest first, and which of them are base64 cores."""
-    forms = sorted({f for s in secrets for f in _variants(s)}, key=len, reverse=True)
-    return tuple(forms), frozenset(c for s in secrets for c in _base64_cores(s))
+def _index_for(values: frozenset[str], key_ids: bool) -> _Index:
+    index = _Index(key_ids)
+    for value in values:
+        index.add(value)
+    return index
 
 
-def _hide_known(text: str, secrets: set[str], key_ids: set[str]) -> str:
-    for key_id in sorted(key_ids, key=len, reverse=True):
+def _index_of(values: Iterable[str | None], key_ids: bool) -> _Index | None:
+    """The index of these secrets (or key ids): a :class:`SecretSet`'s own, kept up to
+    date as it grows, or one built for this collection (the last few are kept)."""
+    if isinstance(values, SecretSet) and values.holds_key_ids == key_ids:
+        return values.index()
+    chosen = frozenset(v for v in values if (_is_key_id if key_ids else _is_secret)(v))
+    return _index_for(chosen, key_ids) if chosen else None
+
+
+def _hide_known(text: str, secrets: list[_Index], key_ids: list[_Index]) -> str:
+    found: set[str] = set()
+    for index in key_ids:
+        found |= index.find(text)
+    for key_id in sorted(found, key=len, reverse=True):
         if key_id in text:
             text = text.replace(key_id, mask_key(key_id) or "")
-    forms, cores = _forms(frozenset(secrets))
-    for form in forms:
+    found = set()
+    for index in secrets:
+        found |= index.find(text)
+    for form in sorted(found, key=len, reverse=True):
         if form in text:
-            if form in cores:  # the whole base64 word goes
+            if any(form in index.cores for index in secrets):  # the whole base64 word goes
                 text = _B64_WORD.sub(functools.partial(_hide_word_with, form), text)
             else:
                 text = text.replace(form, HIDDEN)
@@ -327,15 +477,17 @@ def scrub(text: str, secrets: Iterable[str | None] = (), key_ids: Iterable[str |
     secret stands (URL user info, sensitive query values, keys and headers)."""
     if not text:
         return text
-    all_secrets: set[str] = set()
-    all_key_ids: set[str] = set()
-    for more in (Secrets(secrets, key_ids), *_KNOWN.get()):
-        all_secrets |= more.secrets
-        all_key_ids |= more.key_ids
+    secret_indexes = [i for i in (_index_of(secrets, False),) if i is not None]
+    key_id_indexes = [i for i in (_index_of(key_ids, True),) if i is not None]
+    for more in _KNOWN.get():
+        if more.secrets:
+            secret_indexes.append(more.secrets.index())
+        if more.key_ids:
+            key_id_indexes.append(more.key_ids.index())
     if "metadata: " in text:
         text = withhold_body(text)
-    if all_secrets or all_key_ids:
-        text = _hide_known(text, all_secrets, all_key_ids)
+    if secret_indexes or key_id_indexes:
+        text = _hide_known(text, secret_indexes, key_id_indexes)
     if "://" in text:
         text = _URL_USERINFO.sub(_hide_userinfo, text)
     if "=" in text:

@@ -27,7 +27,7 @@ from hypothesis import strategies as st
 
 from credchain import RoleAssertionError, assert_role, explain
 from credchain._cli import main
-from credchain._mask import mask_key, safe_url, scrub
+from credchain._mask import HIDDEN, SecretSet, mask_key, safe_url, scrub
 from credchain.exceptions import IdentityError
 from credchain.testing import patched_environ
 
@@ -483,3 +483,47 @@ def test_reports_scrub_whatever_builds_them() -> None:
         ],
         ["AKIAQ0000001ABCDEFGH"],
     )
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    secret=secrets_(),
+    key_id=key_ids(),
+    form=st.sampled_from(KNOWN_FORMS),
+    noise=st.text(max_size=20),
+)
+def test_a_growing_secret_set_hides_what_is_added_after_scrubbing_began(
+    secret: str, key_id: str, form: str, noise: str
+) -> None:
+    """A context's sets are searched through an index kept as they grow: a secret added
+    after scrubbing began, among hundreds of others, is hidden in every form too."""
+    secrets, ids = SecretSet(), SecretSet(key_ids=True)
+    secrets.update(f"other-secret-{i:04d}" for i in range(300))
+    ids.update(f"AKIAOTHER{i:07d}" for i in range(300))
+    assert scrub("nothing to hide", secrets, ids) == "nothing to hide"  # the index is built
+    secrets.add(secret)
+    ids |= {key_id}
+    text = (
+        noise
+        + form.format(
+            s=secret,
+            j=json.dumps(secret)[1:-1],
+            jj=json.dumps(json.dumps(secret)[1:-1])[1:-1],
+            u=quote(secret, safe=""),
+            b=base64.b64encode(f"user:{secret}".encode()).decode(),
+            r=secret,
+        )
+        + f"\nkey {key_id} other-secret-0042 "
+        + noise
+    )
+    out = scrub(text, secrets, ids)
+    assert_hidden(out, [secret], [key_id], form)
+    assert mask_key(key_id) in out and "other-secret-0042" not in out
+    secrets.discard(secret)  # taken out: no longer hidden as a known secret
+    assert "other-secret-0042" not in scrub(text, secrets, ids)
+
+
+def test_scrubbing_with_a_star_in_a_secret() -> None:
+    """Replacing one secret by *** may form another that holds a *: it is hidden too."""
+    secrets = SecretSet(["XYZXYZXYZXYZ", "bc***de"])
+    assert scrub("abcXYZXYZXYZXYZdefg", secrets) == "a" + HIDDEN + "fg"
