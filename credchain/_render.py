@@ -33,7 +33,6 @@ _COMMON = {
     "network=False": "--no-network",
     "run_process=False": "--run-process not given",
     "run_process=True": "--run-process",
-    "load_foreign=True": "--load-foreign",
     "the profile= argument": "--profile",
     "The profile= argument": "--profile",
     "(timeout=)": "(--timeout)",

@@ -26,7 +26,7 @@ def _write(home: Path, seed: int) -> list[str]:
     aws = home / ".aws"
     aws.mkdir(parents=True)
     config: list[str] = []
-    creds = ["[default]\naws_access_key_id = AKIAPARITYDEFAULT000\naws_secret_access_key = S-d\n"]
+    creds = ["[default]\naws_access_key_id = AKIAPARITYDEFEXAMPLE\naws_secret_access_key = S-d\n"]
     names = ["default"]
 
     def section(name: str, body: str) -> None:
@@ -44,7 +44,7 @@ def _write(home: Path, seed: int) -> list[str]:
     section(
         "selfref",
         f"role_arn = {ROLE.format('s')}\nsource_profile = selfref\n"
-        "aws_access_key_id = AKIAPARITYSELF000000\naws_secret_access_key = S-s\n",
+        "aws_access_key_id = AKIAPARITYSLFEXAMPLE\naws_secret_access_key = S-s\n",
     )
     section("above-self", f"role_arn = {ROLE.format('t')}\nsource_profile = selfref\n")
     section("missing-src", f"role_arn = {ROLE.format('m')}\nsource_profile = nowhere\n")
@@ -71,7 +71,7 @@ def _write(home: Path, seed: int) -> list[str]:
         "sso_account_id = 123456789012\nsso_role_name = Admin\n",
     )
     section("above-sso", f"role_arn = {ROLE.format('o')}\nsource_profile = sso\n")
-    section("half-keys", "aws_access_key_id = AKIAPARITYHALF000000\n")
+    section("half-keys", "aws_access_key_id = AKIAPARITYHLFEXAMPLE\n")
     targets = [n for n in names if n != "default"]
     for i in range(100):  # random roles above everything, in random order
         name = f"r{i:03d}"
@@ -126,7 +126,7 @@ def test_deep_chain_matches_botocore_recursion(tmp_path: Path) -> None:
     aws = tmp_path / ".aws"
     aws.mkdir()
     depth = max_hops() + 3
-    lines = ["[profile c0]\naws_access_key_id = AKIADEEPCHAIN0000000\naws_secret_access_key = S\n"]
+    lines = ["[profile c0]\naws_access_key_id = AKIADEEPCHAINEXAMPLE\naws_secret_access_key = S\n"]
     for i in range(1, depth + 1):
         lines.append(f"[profile c{i}]\nrole_arn = {ROLE.format(i)}\nsource_profile = c{i - 1}\n")
     (aws / "config").write_text("\n".join(lines))

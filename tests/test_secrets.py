@@ -451,10 +451,10 @@ def test_finding_repr_masks_and_scrubs() -> None:
         Status.ERROR,
         "http://u:SEKRETpw123456@127.0.0.1/",
         "failed",
-        access_key="AKIAQ0000001ABCDEFGH",
+        access_key="AKIAQ0000001AEXAMPLE",
         message='{"Token": "SEKRETtoken123456"}',
     )
-    assert_hidden(repr(f), ["SEKRETpw123456", "SEKRETtoken123456"], ["AKIAQ0000001ABCDEFGH"])
+    assert_hidden(repr(f), ["SEKRETpw123456", "SEKRETtoken123456"], ["AKIAQ0000001AEXAMPLE"])
 
 
 def test_reports_scrub_whatever_builds_them() -> None:
@@ -466,7 +466,7 @@ def test_reports_scrub_whatever_builds_them() -> None:
         Status.ERROR,
         "https://me:SEKRETpw123456@example.com/",
         'reply {"sessionToken": "SEKRETtoken123456"}',
-        access_key="AKIAQ0000001ABCDEFGH",
+        access_key="AKIAQ0000001AEXAMPLE",
         details=("password=SEKRETdetail123",),
         fix="unset AWS_SESSION_TOKEN=SEKRETfix123456",
     )
@@ -481,7 +481,7 @@ def test_reports_scrub_whatever_builds_them() -> None:
             "SEKRETfix123456",
             "SEKRETmsg123456",
         ],
-        ["AKIAQ0000001ABCDEFGH"],
+        ["AKIAQ0000001AEXAMPLE"],
     )
 
 
