@@ -285,6 +285,17 @@ def _globals_of(code: Any) -> set[str]:
     return names
 
 
+def validate_container_url(url: str) -> None:
+    """botocore's ``ContainerMetadataFetcher._validate_allowed_url``: raises its ValueError.
+
+    Called on a fetcher made without ``__init__``, so no HTTP session is created.
+    """
+    from botocore.utils import ContainerMetadataFetcher
+
+    fetcher = object.__new__(ContainerMetadataFetcher)
+    fetcher._validate_allowed_url(url)
+
+
 def session_variable(name: str) -> tuple[Any, Any, Any, Any]:
     """(config name, env var names, default, typecast) from botocore's own table."""
     return _session_variables()[name]

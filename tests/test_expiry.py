@@ -255,6 +255,9 @@ class TestTokens:
         assert w is not None and w.method == "assume-role"
         assert w.expires_at == NOW + datetime.timedelta(minutes=20)
 
+    @pytest.mark.skipif(
+        _botocore.version_tuple() < (1, 41), reason="botocore before 1.41 has no login provider"
+    )
     def test_login_cache(self, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
         """The login cache's accessToken.expiresAt is the login winner's expires_at."""
         monkeypatch.setattr(_botocore, "has_crt", lambda: True)

@@ -43,6 +43,8 @@ def test_botocore_sees_exactly_the_scenario_environment(
 
 def test_botocore_may_not_leave_loopback(tmp_path: Path) -> None:
     """A connection botocore tries to a non-loopback address is refused and reported."""
+    if tuple(int(p) for p in botocore.__version__.split(".")[:2]) < (1, 41):
+        pytest.skip("botocore before 1.41 rejects an https container host before connecting")
     env = {
         "HOME": str(tmp_path),
         "AWS_CONTAINER_CREDENTIALS_FULL_URI": "https://example.com/creds",

@@ -27,7 +27,6 @@ RELATIVE = "AWS_CONTAINER_CREDENTIALS_RELATIVE_URI"
 FULL = "AWS_CONTAINER_CREDENTIALS_FULL_URI"
 TOKEN = "AWS_CONTAINER_AUTHORIZATION_TOKEN"
 TOKEN_FILE = "AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE"
-ALLOWED_HOSTS = ("169.254.170.2", "169.254.170.23", "fd00:ec2::23", "localhost")
 
 
 @attrs.frozen
@@ -125,23 +124,11 @@ def _headers(ctx: Context) -> dict[str, str] | None:
 
 
 def _validate(url: str) -> None:
-    """botocore's ``ContainerMetadataFetcher._validate_allowed_url``."""
-    from ipaddress import ip_address
-    from urllib.parse import urlparse
+    """botocore's own ``ContainerMetadataFetcher._validate_allowed_url`` (it changes between
+    versions: botocore 1.40 checks the host of an https URL too, later ones don't)."""
+    from credchain._botocore import validate_container_url
 
-    parsed = urlparse(url)
-    if parsed.scheme == "https":
-        return
-    try:
-        if ip_address(parsed.hostname).is_loopback:  # type: ignore[arg-type]
-            return
-    except ValueError:
-        pass
-    if parsed.hostname not in ALLOWED_HOSTS:
-        raise ValueError(
-            f"Unsupported host '{parsed.hostname}'.  Can only retrieve metadata from a "
-            f"loopback address or one of these hosts: {', '.join(ALLOWED_HOSTS)}"
-        )
+    validate_container_url(url)
 
 
 def _credentials(
