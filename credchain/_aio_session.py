@@ -119,6 +119,11 @@ PORT_EXCEPTIONS = {
         "aiobotocore starts credential_process with create_subprocess_exec(*command), "
         "which raises TypeError for an empty command (botocore's Popen raises IndexError)",
     ),
+    ("iam-role", "InvalidIMDSEndpointError"): (
+        "HTTPClientError",
+        "aiobotocore's aiohttp session raises HTTPClientError for a metadata endpoint URL it "
+        "cannot use (botocore's urllib3 session reports it as InvalidIMDSEndpointError)",
+    ),
 }
 
 
