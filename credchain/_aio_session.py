@@ -225,8 +225,7 @@ async def identify_async(
     """
     from aiobotocore.config import AioConfig
 
-    from credchain._arn import parse_arn
-    from credchain._identity import MAX_RETRIES, Identity, _identity_error
+    from credchain._identity import MAX_RETRIES, _identity_error, identity_from
     from credchain._mask import safe_url
 
     config_kwargs: dict[str, Any] = {"retries": {"max_attempts": MAX_RETRIES, "mode": "standard"}}
@@ -248,22 +247,7 @@ async def identify_async(
                 response = await client.get_caller_identity()
         except Exception as exc:
             raise _identity_error(exc, endpoint, provider, loading=loading) from None
-    arn = str(response["Arn"])
-    try:
-        parsed = parse_arn(arn)
-        role_name, session_name = parsed.role_name, parsed.session_name
-    except ValueError:
-        role_name = session_name = None
-    return Identity(
-        arn=arn,
-        account=str(response.get("Account") or "") or None,
-        role_name=role_name,
-        session_name=session_name,
-        provider=provider,
-        verified=True,
-        user_id=response.get("UserId"),
-        report=report,
-    )
+    return identity_from(response, provider, report)
 
 
 def identify_blocking(

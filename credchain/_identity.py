@@ -295,6 +295,11 @@ def _identify_here(
         finally:
             if client is not None:
                 client.close()  # its connection pool: no socket outlives the call
+    return identity_from(response, provider, report)
+
+
+def identity_from(response: Mapping[str, Any], provider: str | None, report: Any) -> Identity:
+    """The :class:`Identity` of a ``GetCallerIdentity`` response (verified by STS)."""
     arn = str(response["Arn"])
     try:
         parsed = parse_arn(arn)
