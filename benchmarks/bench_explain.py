@@ -9,14 +9,14 @@ the figures depend on the machine, the ratios much less.
 from __future__ import annotations
 
 import os
-import socket
 import statistics
 import subprocess
 import sys
 import tempfile
-import threading
 import time
 from pathlib import Path
+
+from run import silent_server  # beside this script: the one silent loopback server
 
 
 def _median_import(module: str, runs: int = 15) -> float:
@@ -58,24 +58,6 @@ def _isolated_env(home: Path) -> None:
         if name.startswith(("AWS_", "BOTO_")):
             del os.environ[name]
     os.environ["HOME"] = str(home)
-
-
-def _silent_server() -> tuple[socket.socket, int]:
-    """A loopback TCP server that accepts connections and never answers."""
-    srv = socket.socket()
-    srv.bind(("127.0.0.1", 0))
-    srv.listen(16)
-    held: list[socket.socket] = []
-
-    def accept() -> None:
-        while True:
-            try:
-                held.append(srv.accept()[0])
-            except OSError:
-                return
-
-    threading.Thread(target=accept, daemon=True).start()
-    return srv, srv.getsockname()[1]
 
 
 def main() -> None:
@@ -140,7 +122,7 @@ def main() -> None:
 
         # An instance metadata service that never answers, and nothing else configured.
         (home / ".aws" / "credentials").unlink()
-        srv, port = _silent_server()
+        srv, port = silent_server()
         del os.environ["AWS_EC2_METADATA_DISABLED"]
         os.environ["AWS_EC2_METADATA_SERVICE_ENDPOINT"] = f"http://127.0.0.1:{port}/"
         os.environ["AWS_METADATA_SERVICE_TIMEOUT"] = "1"

@@ -24,6 +24,8 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 
+from run import silent_server  # beside this script: the one silent loopback server
+
 TOKEN = "/latest/api/token"
 ROLE = "/latest/meta-data/iam/security-credentials/"
 CREDS = (
@@ -39,24 +41,6 @@ def _median(fn: Callable[[], object], runs: int) -> float:
         fn()
         samples.append(time.perf_counter() - t)
     return statistics.median(samples)
-
-
-def _silent_server() -> tuple[socket.socket, int]:
-    """A loopback TCP server that accepts connections and never answers."""
-    srv = socket.socket()
-    srv.bind(("127.0.0.1", 0))
-    srv.listen(64)
-    held: list[socket.socket] = []
-
-    def accept() -> None:
-        while True:
-            try:
-                held.append(srv.accept()[0])
-            except OSError:
-                return
-
-    threading.Thread(target=accept, daemon=True).start()
-    return srv, srv.getsockname()[1]
 
 
 def _closed_port() -> int:
@@ -118,7 +102,7 @@ def main() -> None:
             os.environ[f"AWS_ENDPOINT_URL_{name}"] = "http://127.0.0.1:9"
         (Path(tmp) / ".aws").mkdir()
 
-        srv, port = _silent_server()
+        srv, port = silent_server()
         os.environ["AWS_EC2_METADATA_SERVICE_ENDPOINT"] = f"http://127.0.0.1:{port}/"
         c = _median(credchain.explain, 5)
         b = _median(botocore_credentials, 5)
