@@ -12,6 +12,7 @@ metadata endpoint) is reported as botocore raises it: before any provider.
 from __future__ import annotations
 
 import time
+from functools import cache
 from collections.abc import Iterator, Sequence
 from typing import Any
 
@@ -89,6 +90,39 @@ def build_chain(ctx: Context, explicit: bool, entries: Sequence[Any] | None = No
         methods, warnings = tuple(entries), ()
         if explicit and "env" not in methods:
             methods = ("env", *methods)
+    settings, build_error = _chain_settings(ctx)
+    if settings is not None and ctx.network and not build_error and "iam-role" in methods:
+        _prefetch_imds(ctx, settings)
+    # Inspectors are stateless: one set per (order, settings) serves every profile.
+    key = (methods, settings, explicit)
+    if key not in ctx.inspectors:
+        ctx.inspectors[key] = tuple(make_providers(methods, settings, explicit))
+    return Chain(ctx.inspectors[key], build_error, warnings)
+
+
+#: The session variables ``create_credential_resolver`` reads while building the chain.
+CHAIN_VARIABLES = (
+    "metadata_service_timeout",
+    "metadata_service_num_attempts",
+    "ec2_metadata_service_endpoint",
+    "ec2_metadata_service_endpoint_mode",
+    "imds_use_ipv6",
+    "ec2_metadata_v1_disabled",
+    "credentials_file",
+    "config_file",
+)
+
+
+def _chain_settings(ctx: Context) -> tuple[IMDSSettings | None, BaseException | None]:
+    """The metadata fetcher's settings and the file paths, or what botocore raises for them.
+
+    They depend on the profile only through its values for these variables' config
+    keys: profiles that set the same values (most set none) share one resolution,
+    keyed by those values and the instance variables.
+    """
+    key = _settings_key(ctx)
+    if key is not None and key in ctx.memo:
+        return ctx.memo[key]  # type: ignore[no-any-return]
     settings: IMDSSettings | None = None
     build_error: BaseException | None = None
     try:
@@ -97,13 +131,40 @@ def build_chain(ctx: Context, explicit: bool, entries: Sequence[Any] | None = No
         ctx.var("config_file")
     except Exception as e:
         build_error = e
-    if settings is not None and ctx.network and not build_error and "iam-role" in methods:
-        _prefetch_imds(ctx, settings)
-    # Inspectors are stateless: one set per (order, settings) serves every profile.
-    key = (methods, settings, explicit)
-    if key not in ctx.inspectors:
-        ctx.inspectors[key] = tuple(make_providers(methods, settings, explicit))
-    return Chain(ctx.inspectors[key], build_error, warnings)
+    if key is not None:
+        ctx.memo[key] = (settings, build_error)
+    return settings, build_error
+
+
+def _settings_key(ctx: Context) -> tuple[Any, ...] | None:
+    """What :func:`_chain_settings` reads from the profile (None: not shared)."""
+    keys = _config_keys()
+    try:
+        scoped = ctx.scoped_config()
+    except Exception:  # botocore raises resolving them: each profile says so itself
+        return None
+    if keys is None:
+        return None
+    instance = tuple(ctx.instance_vars.get(name) for name in CHAIN_VARIABLES)
+    key = ("chain-settings", instance, tuple(scoped.get(k) for k in keys))
+    try:
+        hash(key)
+    except TypeError:  # a nested section where a value belongs
+        return None
+    return key
+
+
+@cache
+def _config_keys() -> tuple[str, ...] | None:
+    """The config keys of :data:`CHAIN_VARIABLES` (None: one is not a plain key)."""
+    keys = []
+    for name in CHAIN_VARIABLES:
+        config_name = _botocore.session_variable(name)[0]
+        if config_name is not None and not isinstance(config_name, str):
+            return None
+        if config_name is not None:
+            keys.append(config_name)
+    return tuple(keys)
 
 
 def make_providers(
@@ -184,11 +245,36 @@ def inspect_chain(
             yield method, None, None, decided
             continue
         ctx.reached = not decided
-        try:
-            finding = inspector.inspect(ctx, profile)
-        except Exception as e:  # a provider bug must not become a traceback
-            finding = Finding(
-                Status.UNKNOWN, None, f"credchain could not inspect this provider: {e!r}"
-            )
+        key = ("finding", inspector, ctx.reached) if type(inspector) in _profile_free() else None
+        if key is not None and key in ctx.memo:
+            finding = ctx.memo[key]
+        else:
+            finding = _inspect(ctx, inspector, profile)
+            if key is not None:
+                ctx.memo[key] = finding
         yield method, inspector, finding, decided
         decided = decided or finding.status in (Status.FOUND, Status.ERROR)
+
+
+def _inspect(ctx: Context, inspector: Any, profile: str) -> Finding:
+    try:
+        finding: Finding = inspector.inspect(ctx, profile)
+    except Exception as e:  # a provider bug must not become a traceback
+        finding = Finding(Status.UNKNOWN, None, f"credchain could not inspect this provider: {e!r}")
+    return finding
+
+
+@cache
+def _profile_free() -> frozenset[type]:
+    """Inspectors whose finding never depends on the profile, only on their own settings,
+    the environment and whether they are reached: once per inspection serves every profile
+    (``credchain profiles``). The profile's own providers are not among them."""
+    from credchain.providers.boto_config import BotoProvider
+    from credchain.providers.container import ContainerProvider
+    from credchain.providers.ec2_credentials_file import OriginalEC2Provider
+    from credchain.providers.env import EnvProvider
+    from credchain.providers.instance_metadata import InstanceMetadataProvider
+
+    return frozenset(
+        {BotoProvider, ContainerProvider, OriginalEC2Provider, EnvProvider, InstanceMetadataProvider}
+    )

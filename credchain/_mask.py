@@ -503,6 +503,21 @@ def scrub(text: str, secrets: Iterable[str | None] = (), key_ids: Iterable[str |
     return text
 
 
+def scrub_short(text: str, secrets: Iterable[str], key_ids: Iterable[str]) -> str:
+    """:func:`scrub` for a short ``text``, with only the secrets that could occur in it.
+
+    Every form of a secret (escaped, encoded, a base64 core) is at most 8 characters
+    shorter than the secret, and replacing never lengthens the text: a longer secret
+    never matches, so leaving it out changes nothing, and spares indexing all of them.
+    """
+    longest = len(text) + 8
+    return scrub(
+        text,
+        [s for s in secrets if s is not None and len(s) <= longest],
+        [k for k in key_ids if k is not None and len(k) <= len(text)],
+    )
+
+
 def scrub_optional(text: str | None) -> str | None:
     """:func:`scrub` for optional fields."""
     return None if text is None else scrub(text)

@@ -21,10 +21,10 @@ from typing import Any
 
 import attrs
 
-from credchain._context import Context
+from credchain._context import Context, value_kind
 from credchain._mask import mask_key, scrub
 from credchain._report import Status
-from credchain._settings import resolve
+from credchain._settings import Setting, resolve
 from credchain.providers import Finding
 
 WIDTH = 100
@@ -253,7 +253,7 @@ def _row(
                 "(a run without a terminal fails there)."
             )
     shown = winner or failed
-    region = resolve(ctx, "region", frozenset({"profile"}))
+    region = _region(ctx)
     return ProfileRow(
         profile=name,
         winner=winner[0] if winner else None,
@@ -272,6 +272,28 @@ def _row(
     )
 
 
+_PROFILE_ARGUMENT = frozenset({"profile"})
+
+
+def _region(ctx: Context) -> Setting:
+    """``region`` as ``Session(profile=name)`` resolves it, for the profile being walked.
+
+    A profile that sets no region gets what every such profile gets (the
+    environment's, or none): resolved once per listing while no secret is added.
+    """
+    try:
+        unset = ctx.scoped_config().get("region") is None
+    except Exception:
+        unset = False
+    if not unset:
+        return resolve(ctx, "region", _PROFILE_ARGUMENT)
+    key = ("region-unset", ctx.instance_vars.get("region"), len(ctx.secrets), len(ctx.key_ids))
+    if key not in ctx.memo:
+        ctx.memo[key] = resolve(ctx, "region", _PROFILE_ARGUMENT)
+    region: Setting = ctx.memo[key]
+    return region
+
+
 def _deferred_failures(ctx: Context, texts: list[str]) -> list[str]:
     """From the first sentence that says first use will fail, to the end of that text.
 
@@ -281,6 +303,9 @@ def _deferred_failures(ctx: Context, texts: list[str]) -> list[str]:
     memo: dict[str, str | None] = ctx.memo.setdefault("deferred-failures", {})
     found = []
     for text in texts:
+        # Most texts say nothing of the kind (no sentence can match if the text does not).
+        if not _DEFERRED_FAILURE.search(text):
+            continue
         if text not in memo:
             sentences = _SENTENCE.split(text)
             hit = next((i for i, s in enumerate(sentences) if _DEFERRED_FAILURE.search(s)), None)
@@ -316,15 +341,20 @@ def _cleaner(ctx: Context, name: str) -> Callable[[str], str]:
 
 
 def _chain_secrets(ctx: Context, name: str) -> tuple[frozenset[str], frozenset[str]]:
-    """(secrets, key ids) of a profile and its source profiles, memoised per profile.
+    """(secrets, key ids) of a profile and its source profiles, memoised per source profile.
 
     A profile's are its own and its source profile's: a long ``source_profile``
     chain is walked once, not once per profile on it (only a loop is walked
-    afresh each time).
+    afresh each time). Only profiles some profile names as its source are kept.
     """
     memo: dict[str, tuple[frozenset[str], frozenset[str]]]
     memo = ctx.memo.setdefault("chain-secrets", {})
     profiles = ctx.profiles()
+    sources = ctx.memo.get("source-profiles")
+    if sources is None:
+        sources = ctx.memo["source-profiles"] = {
+            v.get("source_profile") for v in profiles.values() if isinstance(v, dict)
+        }
     path: list[str] = []
     current: Any = name
     while isinstance(current, str) and current in profiles and current not in memo:
@@ -333,18 +363,33 @@ def _chain_secrets(ctx: Context, name: str) -> tuple[frozenset[str], frozenset[s
             break
         path.append(current)
         current = profiles[current].get("source_profile")
-    below = memo.get(current, (frozenset(), frozenset())) if isinstance(current, str) else None
-    secrets, key_ids = below or (frozenset(), frozenset())
-    sink = ctx.memo.get("secrets-sink")
-    if sink is None:  # one context to classify values with, for the whole listing
-        sink = ctx.memo["secrets-sink"] = Context({})
+    below = memo.get(current, _NO_SECRETS) if isinstance(current, str) else None
+    secrets, key_ids = below or _NO_SECRETS
     for profile in reversed(path):
-        sink.secrets, sink.key_ids = set(), set()
-        for key, value in profiles[profile].items():
-            sink.note_value(key, value)
-        secrets, key_ids = secrets | sink.secrets, key_ids | sink.key_ids
-        memo[profile] = (secrets, key_ids)
+        own_secrets, own_key_ids = _secrets_of(profiles[profile])
+        if own_secrets:
+            secrets = secrets | own_secrets
+        if own_key_ids:
+            key_ids = key_ids | own_key_ids
+        if profile in sources:
+            memo[profile] = (secrets, key_ids)
     return secrets, key_ids
+
+
+_NO_SECRETS: tuple[frozenset[str], frozenset[str]] = (frozenset(), frozenset())
+
+
+def _secrets_of(values: Mapping[str, Any]) -> tuple[frozenset[str], frozenset[str]]:
+    """The values of one section that :meth:`Context.note_value` would keep: (secrets, key ids)."""
+    secrets, key_ids = [], []
+    for key, value in values.items():
+        if isinstance(value, str) and value:
+            kind = value_kind(key)
+            if kind == "secret":
+                secrets.append(value)
+            elif kind == "key id":
+                key_ids.append(value)
+    return frozenset(secrets), frozenset(key_ids)
 
 
 # -- rendering ---------------------------------------------------------------------------

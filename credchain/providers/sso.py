@@ -68,7 +68,11 @@ class SSOProvider:
         if session_name is not None:
             source = f"profile {profile}, sso-session {session_name}"
         key = session_name or resolved["sso_start_url"]
-        token = _token_state(ctx, key, profile, session_name)
+        # One look at the token cache per inspection for the profiles of one sso-session.
+        memo_key = ("sso-token", str(key), session_name, None if session_name else profile)
+        if memo_key not in ctx.memo:
+            ctx.memo[memo_key] = _token_state(ctx, key, profile, session_name)
+        token: TokenState = ctx.memo[memo_key]
         remove = f"remove the sso_* settings from profile {profile}"
         # IAM Identity Center's role is ACCOUNT:role/aws-reserved/sso.amazonaws.com/
         # [REGION/]AWSReservedSSO_<set>_<hex>: its path and suffix are not in the
