@@ -12,8 +12,8 @@ metadata endpoint) is reported as botocore raises it: before any provider.
 from __future__ import annotations
 
 import time
-from functools import cache
 from collections.abc import Iterator, Sequence
+from functools import cache
 from typing import Any
 
 import attrs
@@ -82,7 +82,14 @@ def build_chain(ctx: Context, explicit: bool, entries: Sequence[Any] | None = No
 
     ``entries`` replaces botocore's default order: built-in METHOD names and
     custom inspectors, as :func:`credchain._pluggable.resolve_entries` returns them.
+
+    The settings depend on the profile only through its values for
+    :data:`CHAIN_VARIABLES`' config keys: profiles that set the same values (most
+    set none) share one chain per inspection (``credchain profiles``).
     """
+    shared = _settings_key(ctx) if entries is None else None
+    if shared is not None and (explicit, shared) in ctx.memo:
+        return ctx.memo[explicit, shared]  # type: ignore[no-any-return]
     if entries is None:
         methods: tuple[Any, ...]
         methods, warnings = order(explicit)
@@ -90,14 +97,24 @@ def build_chain(ctx: Context, explicit: bool, entries: Sequence[Any] | None = No
         methods, warnings = tuple(entries), ()
         if explicit and "env" not in methods:
             methods = ("env", *methods)
-    settings, build_error = _chain_settings(ctx)
+    settings: IMDSSettings | None = None
+    build_error: BaseException | None = None
+    try:
+        settings = imds_settings(ctx)
+        ctx.var("credentials_file")
+        ctx.var("config_file")
+    except Exception as e:
+        build_error = e
     if settings is not None and ctx.network and not build_error and "iam-role" in methods:
         _prefetch_imds(ctx, settings)
     # Inspectors are stateless: one set per (order, settings) serves every profile.
     key = (methods, settings, explicit)
     if key not in ctx.inspectors:
         ctx.inspectors[key] = tuple(make_providers(methods, settings, explicit))
-    return Chain(ctx.inspectors[key], build_error, warnings)
+    chain = Chain(ctx.inspectors[key], build_error, warnings)
+    if shared is not None:
+        ctx.memo[explicit, shared] = chain
+    return chain
 
 
 #: The session variables ``create_credential_resolver`` reads while building the chain.
@@ -113,40 +130,16 @@ CHAIN_VARIABLES = (
 )
 
 
-def _chain_settings(ctx: Context) -> tuple[IMDSSettings | None, BaseException | None]:
-    """The metadata fetcher's settings and the file paths, or what botocore raises for them.
-
-    They depend on the profile only through its values for these variables' config
-    keys: profiles that set the same values (most set none) share one resolution,
-    keyed by those values and the instance variables.
-    """
-    key = _settings_key(ctx)
-    if key is not None and key in ctx.memo:
-        return ctx.memo[key]  # type: ignore[no-any-return]
-    settings: IMDSSettings | None = None
-    build_error: BaseException | None = None
-    try:
-        settings = imds_settings(ctx)
-        ctx.var("credentials_file")
-        ctx.var("config_file")
-    except Exception as e:
-        build_error = e
-    if key is not None:
-        ctx.memo[key] = (settings, build_error)
-    return settings, build_error
-
-
 def _settings_key(ctx: Context) -> tuple[Any, ...] | None:
-    """What :func:`_chain_settings` reads from the profile (None: not shared)."""
+    """The profile's values for the chain's settings (None: its chain is not shared)."""
     keys = _config_keys()
+    if keys is None or not ctx.instance_vars.keys().isdisjoint(CHAIN_VARIABLES):
+        return None
     try:
         scoped = ctx.scoped_config()
     except Exception:  # botocore raises resolving them: each profile says so itself
         return None
-    if keys is None:
-        return None
-    instance = tuple(ctx.instance_vars.get(name) for name in CHAIN_VARIABLES)
-    key = ("chain-settings", instance, tuple(scoped.get(k) for k in keys))
+    key = ("chain", *[scoped.get(k) for k in keys])
     try:
         hash(key)
     except TypeError:  # a nested section where a value belongs
@@ -232,26 +225,33 @@ def _until_dispatched(pending: Any, limit: float = 2.0) -> None:
 
 
 def inspect_chain(
-    ctx: Context, chain: Chain, profile: str, decided: bool = False
+    ctx: Context, chain: Chain, profile: str, decided: bool = False, *, all_findings: bool = True
 ) -> Iterator[tuple[str, Any, Finding | None, bool]]:
     """Inspect each provider in order: ``(method, inspector, finding, decided before it)``.
 
     The finding is None for a provider botocore leaves out. Below the first
     ``found`` or ``error`` (``decided``), ``ctx.reached`` is False, so nothing
-    is run there.
+    is run there. With ``all_findings=False``, a provider whose ``absent(ctx,
+    profile)`` says it has nothing configured is skipped: its finding would be
+    ``not-found``, which decides nothing (``credchain profiles`` shows none).
     """
+    free = _profile_free()
     for method, inspector in chain.providers:
         if inspector is None:
             yield method, None, None, decided
             continue
+        if not all_findings:
+            absent = getattr(inspector, "absent", None)
+            if absent is not None and absent(ctx, profile):
+                continue
         ctx.reached = not decided
-        key = ("finding", inspector, ctx.reached) if type(inspector) in _profile_free() else None
-        if key is not None and key in ctx.memo:
+        if type(inspector) in free:  # the inspectors are kept by the context: ids are stable
+            key = ("profile-free", id(inspector), ctx.reached)
+            if key not in ctx.memo:
+                ctx.memo[key] = _inspect(ctx, inspector, profile)
             finding = ctx.memo[key]
         else:
             finding = _inspect(ctx, inspector, profile)
-            if key is not None:
-                ctx.memo[key] = finding
         yield method, inspector, finding, decided
         decided = decided or finding.status in (Status.FOUND, Status.ERROR)
 
@@ -275,6 +275,5 @@ def _profile_free() -> frozenset[type]:
     from credchain.providers.env import EnvProvider
     from credchain.providers.instance_metadata import InstanceMetadataProvider
 
-    return frozenset(
-        {BotoProvider, ContainerProvider, OriginalEC2Provider, EnvProvider, InstanceMetadataProvider}
-    )
+    free = (BotoProvider, ContainerProvider, OriginalEC2Provider, EnvProvider)
+    return frozenset((*free, InstanceMetadataProvider))

@@ -120,9 +120,10 @@ class Context:
 
     def var(self, name: str) -> Any:
         """``Session.get_config_variable(name)``: instance, env, scoped config, default."""
-        # A variable without a config key never reads the profile: one entry serves every profile.
+        # A variable without a config key never reads the profile: one entry serves all.
         scoped = _botocore.session_variable(name)[0] is not None
-        key = (name, self.instance_vars.get(name), self.instance_vars.get("profile") if scoped else 0)
+        profile = self.instance_vars.get("profile") if scoped else 0
+        key = (name, self.instance_vars.get(name), profile)
         if key not in self._vars:
             try:
                 self._vars[key] = self._var(name)

@@ -457,8 +457,7 @@ def mask_key(key: str | None) -> str | None:
     if key is None:
         return None
     key = str(key)
-    n = len(key)
-    return "".join(c if i < 4 or i >= n - 4 else "*" for i, c in enumerate(key))
+    return key if len(key) <= 8 else key[:4] + "*" * (len(key) - 8) + key[-4:]
 
 
 def withhold_body(text: str) -> str:

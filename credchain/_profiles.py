@@ -193,11 +193,15 @@ def _file_has_secret(ctx: Context, path: str, config_file: str) -> bool:
     return any(isinstance(v, dict) and any(k in v for k in SECRET_KEYS) for v in sections)
 
 
-def walk(ctx: Context, name: str) -> tuple[list[tuple[str, Finding]], BaseException | None]:
+def walk(
+    ctx: Context, name: str, *, all_findings: bool = True
+) -> tuple[list[tuple[str, Finding]], BaseException | None]:
     """Inspect every provider of the chain for an explicit profile ``name``, as explain does.
 
     Returns the findings in chain order (providers botocore leaves out are
     skipped) and the exception botocore raises while building the chain, if any.
+    With ``all_findings=False``, providers with nothing configured are not
+    inspected and have no finding (a row shows no ``not-found`` finding).
     """
     from credchain._chain import build_chain, inspect_chain
 
@@ -206,7 +210,9 @@ def walk(ctx: Context, name: str) -> tuple[list[tuple[str, Finding]], BaseExcept
     decided = chain.build_error is not None
     findings = [
         (method, finding)
-        for method, _, finding, _ in inspect_chain(ctx, chain, name, decided)
+        for method, _, finding, _ in inspect_chain(
+            ctx, chain, name, decided, all_findings=all_findings
+        )
         if finding is not None
     ]
     return findings, chain.build_error
@@ -215,7 +221,7 @@ def walk(ctx: Context, name: str) -> tuple[list[tuple[str, Finding]], BaseExcept
 def _row(
     ctx: Context, name: str, exposed: dict[str, str], config_file: str, creds_file: str
 ) -> ProfileRow:
-    findings, build_error = walk(ctx, name)
+    findings, build_error = walk(ctx, name, all_findings=False)
     clean = _cleaner(ctx, name)
     problems: list[Problem] = []
     winner: tuple[str, Finding] | None = None

@@ -59,6 +59,13 @@ class AssumeRoleProvider:
     sources: Sequence[Any]
     profile_chain: Callable[[], Sequence[Provider]]
 
+    def absent(self, ctx: Context, profile: str) -> bool:
+        """Whether :meth:`inspect` would say ``not-found`` (listings skip it then)."""
+        try:
+            return not has_assume_role_vars(ctx.profiles().get(profile, {}))
+        except Exception:
+            return False
+
     def inspect(self, ctx: Context, profile: str) -> Finding:
         try:
             profiles = ctx.profiles()
@@ -263,6 +270,7 @@ class _Walk:
             if key not in self.ctx.memo:
                 self.ctx.memo[key] = self.credentials_of(name)
             hop, source, notes, stop = self.ctx.memo[key]
+            notes = str(notes)
             if hop is not None:
                 self.hops.append(hop)
             if stop is not None:

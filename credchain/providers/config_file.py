@@ -15,7 +15,7 @@ import attrs
 from credchain._context import Context
 from credchain._report import Status
 from credchain.providers import Finding, error
-from credchain.providers._static import static_keys
+from credchain.providers._static import ACCESS_KEY, static_keys
 
 
 def section_name(profile: str) -> str:
@@ -28,6 +28,18 @@ class ConfigProvider:
 
     METHOD: ClassVar[str] = "config-file"
     CANONICAL_NAME: ClassVar[str] = "SharedConfig"
+
+    def absent(self, ctx: Context, profile: str) -> bool:
+        """Whether :meth:`inspect` would say ``not-found`` (listings skip it then)."""
+        from botocore.exceptions import ConfigNotFound
+
+        try:
+            profiles = ctx.config_file_profiles(ctx.var("config_file"))["profiles"]
+        except ConfigNotFound:
+            return True
+        except Exception:
+            return False
+        return profile not in profiles or ACCESS_KEY not in profiles[profile]
 
     def inspect(self, ctx: Context, profile: str) -> Finding:
         from botocore.exceptions import ConfigNotFound

@@ -16,7 +16,7 @@ import attrs
 from credchain._context import Context
 from credchain._report import Status
 from credchain.providers import Finding
-from credchain.providers._static import static_keys
+from credchain.providers._static import ACCESS_KEY, static_keys
 
 
 @attrs.frozen
@@ -25,6 +25,18 @@ class SharedCredentialProvider:
 
     METHOD: ClassVar[str] = "shared-credentials-file"
     CANONICAL_NAME: ClassVar[str] = "SharedCredentials"
+
+    def absent(self, ctx: Context, profile: str) -> bool:
+        """Whether :meth:`inspect` would say ``not-found`` (listings skip it then)."""
+        from botocore.exceptions import ConfigNotFound
+
+        try:
+            sections = ctx.ini(ctx.var("credentials_file"))
+        except ConfigNotFound:
+            return True
+        except Exception:
+            return False
+        return profile not in sections or ACCESS_KEY not in sections[profile]
 
     def inspect(self, ctx: Context, profile: str) -> Finding:
         from botocore.exceptions import ConfigNotFound

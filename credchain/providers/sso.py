@@ -34,6 +34,14 @@ class SSOProvider:
     METHOD: ClassVar[str] = "sso"
     CANONICAL_NAME: ClassVar[None] = None
 
+    def absent(self, ctx: Context, profile: str) -> bool:
+        """Whether :meth:`inspect` would say ``not-found`` (listings skip it then)."""
+        try:
+            profile_config = ctx.full_config().get("profiles", {}).get(profile, {})
+        except Exception:
+            return False
+        return all(c not in profile_config for c in PROFILE_REQUIRED)
+
     def inspect(self, ctx: Context, profile: str) -> Finding:
         from botocore.exceptions import InvalidConfigError
 
