@@ -186,8 +186,6 @@ def profile_location(ctx: Any, profile: str, key: str) -> str:
     ``Session.full_config`` is the config file with the credentials file's
     sections merged over it, so a key in ``~/.aws/credentials`` wins and is named.
     """
-    from botocore.configloader import build_profile_map
-
     creds = ctx.expand(ctx.var("credentials_file"))
     with contextlib.suppress(Exception):  # ConfigNotFound: not in that file
         if key in ctx.ini(creds).get(profile, {}):
@@ -195,6 +193,8 @@ def profile_location(ctx: Any, profile: str, key: str) -> str:
     config = ctx.expand(ctx.var("config_file"))
     cached = _SECTIONS.setdefault(ctx, {})
     if config not in cached:
+        from botocore.configloader import build_profile_map
+
         sections: dict[str, str] = {}
         with contextlib.suppress(Exception):  # an unreadable file: named without a line
             for raw in ctx.ini(config):  # the last section naming a profile wins, as in botocore

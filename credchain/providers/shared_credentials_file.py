@@ -28,28 +28,26 @@ class SharedCredentialProvider:
 
     def absent(self, ctx: Context, profile: str) -> bool:
         """Whether :meth:`inspect` would say ``not-found`` (listings skip it then)."""
-        from botocore.exceptions import ConfigNotFound
-
         try:
             sections = ctx.ini(ctx.var("credentials_file"))
-        except ConfigNotFound:
-            return True
-        except Exception:
-            return False
+        except Exception as e:  # no file: not-found; one botocore can't parse: an error
+            from botocore.exceptions import ConfigNotFound
+
+            return isinstance(e, ConfigNotFound)
         return profile not in sections or ACCESS_KEY not in sections[profile]
 
     def inspect(self, ctx: Context, profile: str) -> Finding:
-        from botocore.exceptions import ConfigNotFound
-
         raw = ctx.var("credentials_file")
         path = ctx.expand(raw)
         try:
             sections = ctx.ini(raw)
-        except ConfigNotFound:
-            return Finding(Status.NOT_FOUND, path, f"there is no credentials file at {path}.")
         except Exception as e:
+            from botocore.exceptions import ConfigNotFound
+
             from credchain.providers import error
 
+            if isinstance(e, ConfigNotFound):
+                return Finding(Status.NOT_FOUND, path, f"there is no credentials file at {path}.")
             return error(e, path, f"botocore cannot parse {path}.", fix=f"fix the syntax of {path}")
         source = f"{path} [{profile}]"
         if profile not in sections:

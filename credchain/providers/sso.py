@@ -43,8 +43,6 @@ class SSOProvider:
         return all(c not in profile_config for c in PROFILE_REQUIRED)
 
     def inspect(self, ctx: Context, profile: str) -> Finding:
-        from botocore.exceptions import InvalidConfigError
-
         try:
             config = ctx.full_config()
         except Exception as e:
@@ -55,12 +53,16 @@ class SSOProvider:
             return Finding(Status.NOT_FOUND, source, f"profile {profile} has no sso_role_name.")
         try:
             resolved, extra = _resolve_session(profile_config, config.get("sso_sessions", {}))
-        except InvalidConfigError as e:
-            return error(e, source, f"the SSO configuration of profile {profile} is invalid.")
         except Exception as e:
+            from botocore.exceptions import InvalidConfigError
+
+            if isinstance(e, InvalidConfigError):
+                return error(e, source, f"the SSO configuration of profile {profile} is invalid.")
             return error(e, source, f"botocore fails on the SSO settings of profile {profile}.")
         missing = [k for k in (*PROFILE_REQUIRED, *SSO_REQUIRED, *extra) if k not in resolved]
         if missing:
+            from botocore.exceptions import InvalidConfigError
+
             names = ", ".join(missing)
             return error(
                 InvalidConfigError(
@@ -114,16 +116,18 @@ def _resolve_session(
     profile_config: dict[str, Any], sso_sessions: dict[str, Any]
 ) -> tuple[dict[str, Any], tuple[str, ...]]:
     """botocore's ``_resolve_sso_session_reference``, the same checks in the same order."""
-    from botocore.exceptions import InvalidConfigError
-
     name = profile_config.get("sso_session")
     if name is None:
         return profile_config, ()
     if name not in sso_sessions:
+        from botocore.exceptions import InvalidConfigError
+
         raise InvalidConfigError(error_msg=f'The specified sso-session does not exist: "{name}"')
     config = profile_config.copy()
     for key, val in sso_sessions[name].items():
         if config.get(key, val) != val:
+            from botocore.exceptions import InvalidConfigError
+
             raise InvalidConfigError(
                 error_msg=f"The value for {key} is inconsistent between profile and sso-session."
             )
