@@ -16,7 +16,6 @@ import os
 import re
 import threading
 from collections.abc import Callable, Mapping
-from concurrent.futures import ThreadPoolExecutor
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from credchain import _botocore
@@ -24,6 +23,8 @@ from credchain._io import files, process
 from credchain._mask import SecretSet
 
 if TYPE_CHECKING:
+    from concurrent.futures import ThreadPoolExecutor
+
     from credchain._io.http import Pending, Probe
 
 T = TypeVar("T")
@@ -340,6 +341,8 @@ class Context:
         with self._lock:
             if name not in self._probes:
                 if self._pool is None:
+                    from concurrent.futures import ThreadPoolExecutor
+
                     self._pool = ThreadPoolExecutor(max_workers=4, thread_name_prefix="credchain")
                 probe = Probe(bound, request_timeout, proxies)
                 if self.on_wait is not None and waits_for is not None:

@@ -19,9 +19,8 @@ import contextlib
 import datetime
 from typing import TYPE_CHECKING, Any, ClassVar
 
-import attrs
-
 from credchain._context import Context
+from credchain._record import record
 from credchain._report import Status
 from credchain.providers import Finding, error
 
@@ -31,7 +30,7 @@ if TYPE_CHECKING:
 DISABLED = "AWS_EC2_METADATA_DISABLED"
 
 
-@attrs.frozen
+@record
 class IMDSSettings:
     """The fetcher settings botocore resolves while building its chain."""
 
@@ -75,7 +74,7 @@ def imds_settings(ctx: Context) -> IMDSSettings:
     return IMDSSettings(base, timeout, attempts, bool(v1_disabled))
 
 
-@attrs.frozen
+@record
 class InstanceMetadataProvider:
     """Inspector for botocore's ``InstanceMetadataProvider``."""
 
