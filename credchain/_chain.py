@@ -234,17 +234,14 @@ def inspect_chain(
     profile)`` says it has nothing configured is skipped: its finding would be
     ``not-found``, which decides nothing (``credchain profiles`` shows none).
     """
-    free = _profile_free()
-    for method, inspector in chain.providers:
+    for method, inspector, absent, free in _plan(ctx, chain):
         if inspector is None:
             yield method, None, None, decided
             continue
-        if not all_findings:
-            absent = getattr(inspector, "absent", None)
-            if absent is not None and absent(ctx, profile):
-                continue
+        if absent is not None and not all_findings and absent(ctx, profile):
+            continue
         ctx.reached = not decided
-        if type(inspector) in free:  # the inspectors are kept by the context: ids are stable
+        if free:  # the inspectors are kept by the context: their ids are stable
             key = ("profile-free", id(inspector), ctx.reached)
             if key not in ctx.memo:
                 ctx.memo[key] = _inspect(ctx, inspector, profile)
@@ -253,6 +250,21 @@ def inspect_chain(
             finding = _inspect(ctx, inspector, profile)
         yield method, inspector, finding, decided
         decided = decided or finding.status in (Status.FOUND, Status.ERROR)
+
+
+def _plan(ctx: Context, chain: Chain) -> tuple[tuple[str, Any, Any, bool], ...]:
+    """``(method, inspector, its absent test or None, profile-free)`` for each provider,
+    worked out once per chain and inspection."""
+    key = ("plan", id(chain.providers))
+    plan = ctx.memo.get(key)
+    if plan is None or plan[0] is not chain.providers:
+        free = _profile_free()
+        steps = tuple(
+            (method, inspector, getattr(inspector, "absent", None), type(inspector) in free)
+            for method, inspector in chain.providers
+        )
+        plan = ctx.memo[key] = (chain.providers, steps)
+    return plan[1]
 
 
 def _inspect(ctx: Context, inspector: Any, profile: str) -> Finding:
