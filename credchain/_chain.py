@@ -138,6 +138,8 @@ def _settings_key(ctx: Context) -> tuple[Any, ...] | None:
         scoped = ctx.scoped_config()
     except Exception:  # botocore raises resolving them: each profile says so itself
         return None
+    if scoped.keys().isdisjoint(keys):  # most profiles set none of them
+        return ("chain", *[None] * len(keys))
     key = ("chain", *[scoped.get(k) for k in keys])
     try:
         hash(key)
@@ -240,27 +242,38 @@ def inspect_chain(
             continue
         if absent is not None and not all_findings and absent(ctx, profile):
             continue
-        ctx.reached = not decided
-        if free:  # the inspectors are kept by the context: their ids are stable
-            key = ("profile-free", id(inspector), ctx.reached)
-            if key not in ctx.memo:
-                ctx.memo[key] = _inspect(ctx, inspector, profile)
-            finding = ctx.memo[key]
+        ctx.reached = reached = not decided
+        if free is not None:  # {reached: finding}, shared by every profile
+            finding = free.get(reached)
+            if finding is None:
+                finding = free[reached] = _inspect(ctx, inspector, profile)
         else:
             finding = _inspect(ctx, inspector, profile)
         yield method, inspector, finding, decided
         decided = decided or finding.status in (Status.FOUND, Status.ERROR)
 
 
-def _plan(ctx: Context, chain: Chain) -> tuple[tuple[str, Any, Any, bool], ...]:
-    """``(method, inspector, its absent test or None, profile-free)`` for each provider,
-    worked out once per chain and inspection."""
+def _plan(ctx: Context, chain: Chain) -> tuple[tuple[str, Any, Any, Any], ...]:
+    """``(method, inspector, its absent test or None, its shared findings or None)`` for
+    each provider, worked out once per chain and inspection.
+
+    A profile-free inspector's findings are kept per inspection in one dict per
+    inspector (the context keeps the inspectors: their ids are stable), keyed by
+    whether it is reached.
+    """
     key = ("plan", id(chain.providers))
     plan = ctx.memo.get(key)
     if plan is None or plan[0] is not chain.providers:
         free = _profile_free()
         steps = tuple(
-            (method, inspector, getattr(inspector, "absent", None), type(inspector) in free)
+            (
+                method,
+                inspector,
+                getattr(inspector, "absent", None),
+                ctx.memo.setdefault(("profile-free", id(inspector)), {})
+                if type(inspector) in free
+                else None,
+            )
             for method, inspector in chain.providers
         )
         plan = ctx.memo[key] = (chain.providers, steps)

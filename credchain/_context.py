@@ -122,7 +122,9 @@ class Context:
     def var(self, name: str) -> Any:
         """``Session.get_config_variable(name)``: instance, env, scoped config, default."""
         # A variable without a config key never reads the profile: one entry serves all.
-        scoped = _botocore.session_variable(name)[0] is not None
+        scoped = _SCOPED.get(name)
+        if scoped is None:
+            scoped = _SCOPED[name] = _botocore.session_variable(name)[0] is not None
         profile = self.instance_vars.get("profile") if scoped else 0
         key = (name, self.instance_vars.get(name), profile)
         if key not in self._vars:
@@ -192,17 +194,19 @@ class Context:
 
             try:
                 built = self.config_file_profiles(self.var("config_file"))
-                # A copy to merge into: the credentials file updates its profiles.
-                config = {**built, "profiles": {k: dict(v) for k, v in built["profiles"].items()}}
+                # A copy to merge into (the profile map is shared): a profile's own
+                # dict is copied only where the credentials file updates it.
+                config = {**built, "profiles": dict(built["profiles"])}
             except ConfigNotFound:
                 config = {"profiles": {}}
             try:
                 creds = self.ini(self.var("credentials_file"))
+                profiles = config["profiles"]
                 for profile, values in creds.items():
-                    if profile not in config["profiles"]:
-                        config["profiles"][profile] = values
+                    if profile not in profiles:
+                        profiles[profile] = values
                     else:
-                        config["profiles"][profile].update(values)
+                        profiles[profile] = {**profiles[profile], **values}
             except ConfigNotFound:
                 pass
             self._full_config = config
@@ -374,6 +378,10 @@ def value_kind(key: str) -> str | None:
     ):
         return "secret"
     return None
+
+
+# Session variable name -> whether it has a config key (botocore's table is fixed).
+_SCOPED: dict[str, bool] = {}
 
 
 def _announced(

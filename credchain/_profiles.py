@@ -19,11 +19,12 @@ import textwrap
 from collections.abc import Callable, Mapping
 from typing import Any
 
+from credchain._botocore import session_variable
 from credchain._context import Context, value_kind
 from credchain._mask import mask_key, scrub
-from credchain._record import record
+from credchain._record import evolve, record
 from credchain._report import Status
-from credchain._settings import Setting, resolve
+from credchain._settings import Setting, profile_location, resolve
 from credchain.providers import Finding
 
 WIDTH = 100
@@ -285,18 +286,45 @@ def _region(ctx: Context) -> Setting:
 
     A profile that sets no region gets what every such profile gets (the
     environment's, or none): resolved once per listing while no secret is added.
+    Profiles that set the same region in their section differ only in its
+    source (their own section and line): the rest is resolved once per value.
     """
     try:
-        unset = ctx.scoped_config().get("region") is None
+        configured = ctx.scoped_config().get("region")
     except Exception:
-        unset = False
-    if not unset:
         return resolve(ctx, "region", _PROFILE_ARGUMENT)
-    key = ("region-unset", ctx.instance_vars.get("region"), len(ctx.secrets), len(ctx.key_ids))
-    if key not in ctx.memo:
-        ctx.memo[key] = resolve(ctx, "region", _PROFILE_ARGUMENT)
-    region: Setting = ctx.memo[key]
-    return region
+    counts = (ctx.instance_vars.get("region"), len(ctx.secrets), len(ctx.key_ids))
+    if configured is None:
+        key: tuple[Any, ...] = ("region-unset", *counts)
+        if key not in ctx.memo:
+            ctx.memo[key] = resolve(ctx, "region", _PROFILE_ARGUMENT)
+        region: Setting = ctx.memo[key]
+        return region
+    if not isinstance(configured, str) or not _region_from_section(ctx):
+        return resolve(ctx, "region", _PROFILE_ARGUMENT)
+    key = ("region-set", configured, *counts)
+    shared: Setting | None = ctx.memo.get(key)
+    if shared is None:
+        shared = resolve(ctx, "region", _PROFILE_ARGUMENT)
+        if shared.error is not None:
+            return shared
+        ctx.memo[key] = shared
+        return shared
+    try:
+        source = profile_location(ctx, ctx.var("profile") or "default", "region")
+    except Exception:
+        return resolve(ctx, "region", _PROFILE_ARGUMENT)
+    return evolve(shared, source=source)
+
+
+def _region_from_section(ctx: Context) -> bool:
+    """Whether a region set in the profile's section is the one botocore takes: no
+    instance variable and none of the variable's environment variables overrides it."""
+    if ctx.instance_vars.get("region") is not None:
+        return False
+    env_names = session_variable("region")[1]
+    names = [env_names] if isinstance(env_names, str) else list(env_names or ())
+    return not any(name in ctx.env for name in names)
 
 
 def _deferred_failures(ctx: Context, texts: list[str]) -> list[str]:
@@ -309,7 +337,7 @@ def _deferred_failures(ctx: Context, texts: list[str]) -> list[str]:
     found = []
     for text in texts:
         # Most texts say nothing of the kind (no sentence can match if the text does not).
-        if not _DEFERRED_FAILURE.search(text):
+        if not _may_say_deferred_failure(text):
             continue
         if text not in memo:
             sentences = _SENTENCE.split(text)
@@ -318,6 +346,14 @@ def _deferred_failures(ctx: Context, texts: list[str]) -> list[str]:
         if (sentence := memo[text]) is not None:
             found.append(sentence)
     return found
+
+
+def _may_say_deferred_failure(text: str) -> bool:
+    """``_DEFERRED_FAILURE.search(text)``, with plain substring tests for ASCII text."""
+    if not text.isascii():  # case-insensitive matching beyond ASCII: the expression's own
+        return _DEFERRED_FAILURE.search(text) is not None
+    lowered = text.lower()
+    return "will fail" in lowered or "expired" in lowered or "unreadable" in lowered
 
 
 def _has_secret(ctx: Context, name: str, path: str, config_file: str, creds_file: str) -> bool:
@@ -413,6 +449,32 @@ def _wrap(text: str, indent: str = "", width: int = WIDTH) -> list[str]:
     )
 
 
+# What textwrap splits words at (``TextWrapper``'s whitespace).
+_WRAP_WHITESPACE = frozenset("\t\n\x0b\x0c\r ")
+
+
+def _wrap_about(
+    profile: str, text: str, width: int, memo: dict[tuple[int, str, int], list[str]]
+) -> list[str]:
+    """``_wrap(f"{profile}: {text}", "  ", width)``, wrapping each distinct text once.
+
+    Many profiles share a message (every SSO profile without a token says the
+    same). A profile name without whitespace is one word for textwrap, which
+    only counts its length: the text is wrapped once per length of such names,
+    with a stand-in name, and the name is put back at the start of the first line.
+    """
+    line = f"{profile}: {text}"
+    if len(line) + 2 <= min(width, WIDTH):
+        return ["  " + line]
+    if not _WRAP_WHITESPACE.isdisjoint(profile) or len(profile) + 3 >= min(width, WIDTH):
+        return _wrap(line, "  ", width)
+    key = (len(profile), text, width)
+    lines = memo.get(key)
+    if lines is None:
+        lines = memo[key] = _wrap(f"{'x' * len(profile)}: {text}", "  ", width)
+    return ["  " + profile + lines[0][2 + len(profile) :], *lines[1:]]
+
+
 def _plural(n: int, word: str) -> str:
     return f"{n} {word}" if n == 1 else f"{n} {word}s"
 
@@ -483,17 +545,18 @@ def render(
         out += _wrap(f"warning: {warning}", width=width)
     out += ["", line(header)]
     out += [line(c, c[1]) for c in cells]
+    wrapped: dict[tuple[int, str, int], list[str]] = {}
     details = [
         line
         for r in rows
         for p in r.problems
         if p.kind != WORLD_READABLE  # the warning above says it once
-        for line in _wrap(f"{r.profile}: {p.message}", "  ", width)
+        for line in _wrap_about(r.profile, p.message, width, wrapped)
     ]
     if details:
         out += ["", "Problems:", *details]
     notes = [
-        line for r in rows for n in r.notes for line in _wrap(f"{r.profile}: {n}", "  ", width)
+        line for r in rows for n in r.notes for line in _wrap_about(r.profile, n, width, wrapped)
     ]
     if notes:
         out += ["", "Notes:", *notes]
