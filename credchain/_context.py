@@ -127,12 +127,13 @@ class Context:
             scoped = _SCOPED[name] = _botocore.session_variable(name)[0] is not None
         profile = self.instance_vars.get("profile") if scoped else 0
         key = (name, self.instance_vars.get(name), profile)
-        if key not in self._vars:
+        value = self._vars.get(key, _UNSET)
+        if value is _UNSET:
             try:
-                self._vars[key] = self._var(name)
+                value = self._vars[key] = self._var(name)
             except Exception as e:  # the same exception on every lookup, as botocore
-                self._vars[key] = e
-        return _cached(self._vars[key])
+                value = self._vars[key] = e
+        return _cached(value) if isinstance(value, Exception) else value
 
     def _var(self, name: str) -> Any:
         config_name, env_names, default, typecast = _botocore.session_variable(name)
@@ -213,7 +214,8 @@ class Context:
         return self._full_config
 
     def profiles(self) -> dict[str, dict[str, Any]]:
-        profiles: dict[str, dict[str, Any]] = self.full_config().get("profiles", {})
+        config = self._full_config if self._full_config is not None else self.full_config()
+        profiles: dict[str, dict[str, Any]] = config.get("profiles", {})
         return profiles
 
     def scoped_config(self) -> dict[str, Any]:
@@ -380,6 +382,7 @@ def value_kind(key: str) -> str | None:
     return None
 
 
+_UNSET = object()
 # Session variable name -> whether it has a config key (botocore's table is fixed).
 _SCOPED: dict[str, bool] = {}
 
