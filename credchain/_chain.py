@@ -225,6 +225,10 @@ def _until_dispatched(pending: Any, limit: float = 2.0) -> None:
             return
 
 
+# A finding with either status decides the chain (read once: each ``Status.X`` is a lookup).
+_DECIDING = (Status.FOUND, Status.ERROR)
+
+
 def inspect_chain(
     ctx: Context, chain: Chain, profile: str, decided: bool = False, *, all_findings: bool = True
 ) -> Iterator[tuple[str, Any, Finding | None, bool]]:
@@ -250,7 +254,28 @@ def inspect_chain(
         else:
             finding = _inspect(ctx, inspector, profile)
         yield method, inspector, finding, decided
-        decided = decided or finding.status in (Status.FOUND, Status.ERROR)
+        decided = decided or finding.status in _DECIDING
+
+
+def present_findings(
+    ctx: Context, chain: Chain, profile: str, decided: bool = False
+) -> list[tuple[str, Finding]]:
+    """``(method, finding)`` of what ``inspect_chain(..., all_findings=False)`` yields
+    with a finding: the same steps as a plain loop, for a listing of every profile."""
+    found = []
+    for method, inspector, absent, free in _plan(ctx, chain):
+        if inspector is None or (absent is not None and absent(ctx, profile)):
+            continue
+        ctx.reached = reached = not decided
+        if free is not None:  # {reached: finding}, shared by every profile
+            finding = free.get(reached)
+            if finding is None:
+                finding = free[reached] = _inspect(ctx, inspector, profile)
+        else:
+            finding = _inspect(ctx, inspector, profile)
+        found.append((method, finding))
+        decided = decided or finding.status in _DECIDING
+    return found
 
 
 def _plan(ctx: Context, chain: Chain) -> tuple[tuple[str, Any, Any, Any], ...]:

@@ -33,6 +33,8 @@ SECRET_KEYS = ("aws_secret_access_key", "aws_session_token", "aws_security_token
 # Sentences of a winner's reason that say its deferred first use will fail.
 _DEFERRED_FAILURE = re.compile(r"will fail|expired|unreadable", re.IGNORECASE)
 _SENTENCE = re.compile(r"(?<=[.!?])\s+(?=[A-Z])")
+# Read once: each ``Status.X`` is an enum lookup, and a listing compares ~15 per profile.
+_ERROR, _FOUND, _UNKNOWN = Status.ERROR, Status.FOUND, Status.UNKNOWN
 
 
 @record
@@ -203,16 +205,16 @@ def walk(
     With ``all_findings=False``, providers with nothing configured are not
     inspected and have no finding (a row shows no ``not-found`` finding).
     """
-    from credchain._chain import build_chain, inspect_chain
+    from credchain._chain import build_chain, inspect_chain, present_findings
 
     ctx.instance_vars["profile"] = name
     chain = build_chain(ctx, True)
     decided = chain.build_error is not None
+    if not all_findings:
+        return present_findings(ctx, chain, name, decided), chain.build_error
     findings = [
         (method, finding)
-        for method, _, finding, _ in inspect_chain(
-            ctx, chain, name, decided, all_findings=all_findings
-        )
+        for method, _, finding, _ in inspect_chain(ctx, chain, name, decided)
         if finding is not None
     ]
     return findings, chain.build_error
@@ -232,7 +234,7 @@ def _row(
         text = f"botocore raises {raises} before any provider: {clean(str(build_error))}"
         problems.append(Problem(raises, text))
     for method, f in findings:
-        if f.status is Status.ERROR:
+        if f.status is _ERROR:
             kind = f.raises or "error"
             if raises is None and winner is None:
                 failed, raises = (method, f), f.raises
@@ -240,7 +242,7 @@ def _row(
             else:  # botocore stops before it, but it is still wrong
                 text = f"{method} would raise {kind} if reached: {clean(f.reason)}"
             problems.append(Problem(kind, text))
-        elif f.status is Status.FOUND and raises is None and winner is None:
+        elif f.status is _FOUND and raises is None and winner is None:
             winner = (method, f)
     if winner is not None:
         for sentence in _deferred_failures(ctx, [winner[1].reason, *winner[1].details]):
@@ -269,7 +271,7 @@ def _row(
         access_key=mask_key(shown[1].access_key) if shown else None,
         source=clean(shown[1].source) if shown and shown[1].source else None,
         problems=tuple(problems),
-        unchecked=tuple(m for m, f in findings if f.status is Status.UNKNOWN),
+        unchecked=tuple([m for m, f in findings if f.status is _UNKNOWN]),
         notes=tuple(notes),
         role_name=shown[1].role_name if shown else None,
         account=shown[1].account if shown else None,
@@ -430,6 +432,8 @@ def _secrets_of(values: Mapping[str, Any]) -> tuple[frozenset[str], frozenset[st
                 secrets.append(value)
             elif kind == "key id":
                 key_ids.append(value)
+    if not secrets and not key_ids:
+        return _NO_SECRETS
     return frozenset(secrets), frozenset(key_ids)
 
 
@@ -501,6 +505,8 @@ def _provider(row: ProfileRow) -> str:
 
 
 def _kinds(row: ProfileRow) -> str:
+    if not row.problems:
+        return "-"
     kinds = list(dict.fromkeys(p.kind for p in row.problems))
     return ", ".join(kinds) or "-"
 
@@ -517,8 +523,10 @@ def render(
     paint = paint or (lambda status, text: text)
     rows = report.rows
     header = ("profile", "status", "provider", "role / key", "region", "problems")
+    statuses = [r.status for r in rows]
     cells = [
-        (r.profile, r.status, _provider(r), _role(r), r.region or "-", _kinds(r)) for r in rows
+        (r.profile, status, _provider(r), _role(r), r.region or "-", _kinds(r))
+        for r, status in zip(rows, statuses, strict=True)
     ]
     # The data's widths; the role, the profile, then the region column give way until
     # problems get 16 (they are in full below the table).
@@ -560,9 +568,12 @@ def render(
     ]
     if notes:
         out += ["", "Notes:", *notes]
-    counts = {s: sum(r.status == s for r in rows) for s in ("ok", "warn", "error", "none")}
+    counts = {s: statuses.count(s) for s in ("ok", "warn", "error", "none")}
     out += ["", ", ".join(f"{n} {s}" for s, n in counts.items())]
-    unchecked = next((r.unchecked for r in rows if r.status == "none" and r.unchecked), ())
+    unchecked = next(
+        (r.unchecked for r, s in zip(rows, statuses, strict=True) if s == "none" and r.unchecked),
+        (),
+    )
     if unchecked:
         out += _wrap(
             f"none: nothing in the files; botocore would go on to {', '.join(unchecked)}, "
