@@ -129,7 +129,7 @@ PORT_EXCEPTIONS = {
 
 def _port_exception(report: Report) -> Report:
     """Report the exception aiobotocore's port raises where it differs from botocore's."""
-    import attrs
+    from credchain._record import evolve
 
     error = report.error
     if error is None or report.raises is None:
@@ -138,14 +138,14 @@ def _port_exception(report: Report) -> Report:
     if swap is None:
         return report
     raises, why = swap
-    fixed = attrs.evolve(error, raises=raises, reason=f"{error.reason} ({why}.)")
+    fixed = evolve(error, raises=raises, reason=f"{error.reason} ({why}.)")
     providers = tuple(fixed if p is error else p for p in report.providers)
-    return attrs.evolve(report, providers=providers, error=fixed, raises=raises, message=why)
+    return evolve(report, providers=providers, error=fixed, raises=raises, message=why)
 
 
 def annotate(report: Report, session: Any, chain: Chain | None) -> Report:
     """Add aiobotocore's version and its drift warnings to a report of an ``AioSession``."""
-    import attrs
+    from credchain._record import evolve
 
     warnings: tuple[str, ...] = ()
     if chain is not None and chain.from_session_resolver:
@@ -155,7 +155,7 @@ def annotate(report: Report, session: Any, chain: Chain | None) -> Report:
         # Only where the provider is aiobotocore's own port, not a custom inspector.
         if failed in chain.methods and isinstance(chain.get(str(failed)), str):
             report = _port_exception(report)
-    return attrs.evolve(
+    return evolve(
         report,
         aiobotocore_version=aiobotocore_version(),
         warnings=report.warnings + tuple(w for w in warnings if w not in report.warnings),

@@ -22,7 +22,7 @@ import enum
 import re
 from fnmatch import fnmatchcase
 
-import attrs
+from credchain._record import record
 
 __all__ = ["Arn", "ArnKind", "Match", "RoleRef", "match_role", "parse_arn", "role_matches"]
 
@@ -56,7 +56,7 @@ def sso_permission_set(role_name: str | None) -> str | None:
     return m.group("permission_set") if m else None
 
 
-@attrs.frozen
+@record
 class Arn:
     """A parsed ARN, classified for identities.
 
@@ -137,7 +137,7 @@ def _classify(service: str, resource: str) -> dict[str, object]:
     return {"kind": ArnKind.OTHER}
 
 
-@attrs.frozen
+@record
 class RoleRef:
     """A role as far as it is known — from a caller ARN, or from configuration alone.
 
@@ -197,7 +197,7 @@ class Match(enum.Enum):
     UNKNOWN = "unknown"
 
 
-@attrs.frozen
+@record
 class _Pattern:
     name: str
     partition: str | None = None

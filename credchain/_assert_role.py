@@ -19,11 +19,10 @@ import re
 from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING, Any, NoReturn, Union
 
-import attrs
-
 from credchain._arn import Match, RoleRef, match_role, parse_arn, sso_permission_set
 from credchain._identity import Identity, identify
 from credchain._mask import scrub
+from credchain._record import record
 from credchain.exceptions import IdentityError, RoleAssertionError
 
 if TYPE_CHECKING:
@@ -46,12 +45,12 @@ _NO_CREDENTIALS_FIX = (
 _Logger = Union[logging.Logger, "logging.LoggerAdapter[Any]"]
 
 
-@attrs.frozen
+@record
 class _Expected:
     role: str | None
     account: str | None
 
-    def __attrs_post_init__(self) -> None:
+    def __post_init__(self) -> None:
         if self.role is not None:
             match_role(self.role, RoleRef(None))  # raises ValueError for a malformed role
         if self.account is not None and not _ACCOUNT.fullmatch(self.account):

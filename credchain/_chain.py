@@ -14,16 +14,15 @@ from __future__ import annotations
 from collections.abc import Iterator, Sequence
 from typing import Any
 
-import attrs
-
 from credchain import _botocore
 from credchain._context import Context
+from credchain._record import record
 from credchain._status import Status
 from credchain.providers import Finding, Provider, registry
 from credchain.providers.instance_metadata import IMDSSettings, imds_settings
 
 
-@attrs.frozen
+@record
 class Chain:
     """Providers in order (``None`` for one botocore leaves out), and what went wrong."""
 
@@ -32,7 +31,7 @@ class Chain:
     warnings: tuple[str, ...] = ()
 
 
-@attrs.frozen
+@record
 class Foreign:
     """A provider a botocore plugin inserted: credchain can't inspect it."""
 
@@ -46,7 +45,7 @@ class Foreign:
         )
 
 
-@attrs.frozen
+@record
 class _Unbuilt:
     """Stands in for the metadata provider when botocore fails before building it."""
 

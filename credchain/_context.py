@@ -15,13 +15,14 @@ import os
 import re
 import threading
 from collections.abc import Callable, Mapping
-from concurrent.futures import ThreadPoolExecutor
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from credchain import _botocore
 from credchain._io import files
 
 if TYPE_CHECKING:
+    from concurrent.futures import ThreadPoolExecutor
+
     from credchain._io import process
     from credchain._io.http import Pending, Probe
 
@@ -369,6 +370,8 @@ class Context:
         with self._lock:
             if name not in self._probes:
                 if self._pool is None:
+                    from concurrent.futures import ThreadPoolExecutor
+
                     self._pool = ThreadPoolExecutor(max_workers=4, thread_name_prefix="credchain")
                 probe = Probe(bound, request_timeout, proxies)
                 if self.on_wait is not None and waits_for is not None:

@@ -7,8 +7,6 @@ import os
 from collections.abc import Callable, Mapping
 from typing import Any
 
-import attrs
-
 from credchain import _botocore
 from credchain._chain import build_chain, inspect_chain
 from credchain._context import Context
@@ -16,6 +14,7 @@ from credchain._io.files import Refused
 from credchain._mask import known_secrets, mask_key, scrub_foreign
 from credchain._next_steps import next_steps
 from credchain._pluggable import Chain, resolve_entries
+from credchain._record import evolve
 from credchain._report import ProviderResult, Report, Status
 from credchain.providers import Finding
 
@@ -101,7 +100,7 @@ def explain(
         settings = settings_of(ctx, arguments)
         if ctx.is_process_env:  # endpoints() later must see this moment's environment
             ctx.env = dict(os.environ)
-        report = attrs.evolve(report, settings=settings, context=ctx)
+        report = evolve(report, settings=settings, context=ctx)
     finally:
         ctx.close()
     if session is not None:
@@ -190,7 +189,7 @@ def _walk(ctx: Context, entries: Chain | None, explicit_key: str | None) -> Repo
             undetermined=undetermined,
             checked_at=ctx.now(),
         )
-        return attrs.evolve(report, next_steps=next_steps(ctx, report, chain.build_error))
+        return evolve(report, next_steps=next_steps(ctx, report, chain.build_error))
 
 
 def _blocks(ctx: Context, method: str, status: Status) -> bool:

@@ -22,10 +22,9 @@ import threading
 from collections.abc import Iterator, Mapping
 from typing import TYPE_CHECKING, Any
 
-import attrs
-
 from credchain._arn import ArnKind, parse_arn
 from credchain._mask import known_secrets, safe_url, scrub, sensitive_name
+from credchain._record import field, record
 from credchain.exceptions import IdentityError
 
 if TYPE_CHECKING:
@@ -56,7 +55,7 @@ _UNREACHABLE = frozenset(
 )
 
 
-@attrs.frozen
+@record
 class Identity:
     """Who botocore's credentials belong to.
 
@@ -83,7 +82,7 @@ class Identity:
     verified: bool
     session_name: str | None = None
     user_id: str | None = None
-    report: Report | None = attrs.field(default=None, eq=False, repr=False)
+    report: Report | None = field(default=None, eq=False, repr=False)
 
     @property
     def kind(self) -> str:

@@ -15,6 +15,7 @@ import sys
 from typing import TYPE_CHECKING, Any
 
 from credchain import _botocore
+from credchain._record import record
 
 if TYPE_CHECKING:
     from credchain._context import Context
@@ -23,45 +24,14 @@ if TYPE_CHECKING:
 DISABLED = "AWS_EC2_METADATA_DISABLED"
 
 
+@record
 class IMDSSettings:
     """The fetcher settings botocore resolves while building its chain."""
-
-    __slots__ = ("attempts", "base_url", "timeout", "v1_disabled")
 
     base_url: str
     timeout: float
     attempts: int
     v1_disabled: bool
-
-    def __init__(self, base_url: str, timeout: float, attempts: int, v1_disabled: bool) -> None:
-        object.__setattr__(self, "base_url", base_url)
-        object.__setattr__(self, "timeout", timeout)
-        object.__setattr__(self, "attempts", attempts)
-        object.__setattr__(self, "v1_disabled", v1_disabled)
-
-    def __setattr__(self, name: str, value: Any) -> None:
-        raise AttributeError(f"IMDSSettings is immutable: cannot set {name!r}")
-
-    def __delattr__(self, name: str) -> None:
-        raise AttributeError(f"IMDSSettings is immutable: cannot delete {name!r}")
-
-    def _fields(self) -> tuple[str, float, int, bool]:
-        return (self.base_url, self.timeout, self.attempts, self.v1_disabled)
-
-    def __eq__(self, other: object) -> bool:
-        if other.__class__ is not self.__class__:
-            return NotImplemented
-        assert isinstance(other, IMDSSettings)
-        return self._fields() == other._fields()
-
-    def __hash__(self) -> int:
-        return hash(self._fields())
-
-    def __repr__(self) -> str:
-        return (
-            f"IMDSSettings(base_url={self.base_url!r}, timeout={self.timeout!r}, "
-            f"attempts={self.attempts!r}, v1_disabled={self.v1_disabled!r})"
-        )
 
 
 def imds_settings(ctx: Context) -> IMDSSettings:

@@ -31,10 +31,10 @@ import re
 import string
 from collections.abc import Iterable, Iterator
 from collections.abc import Set as AbstractSet
-from typing import Any, TypeGuard
-from urllib.parse import quote, quote_plus
+from typing import TYPE_CHECKING, Any, TypeGuard
 
-from typing_extensions import Self
+if TYPE_CHECKING:
+    from typing_extensions import Self
 
 # Access key ids (AKIA…, ASIA…, and the other IAM unique-id prefixes) anywhere in free text.
 _KEY_ID = re.compile(r"\b(A3T[A-Z0-9]|AKIA|ASIA|AGPA|AIDA|AROA|AIPA|ANPA|ANVA|ASCA)[A-Z0-9]{12,}\b")
@@ -248,6 +248,8 @@ def known_secrets(
 @functools.lru_cache(maxsize=1024)
 def _variants(secret: str) -> frozenset[str]:
     """The forms a secret takes inside other text (base64 of any text holding it included)."""
+    from urllib.parse import quote, quote_plus
+
     forms = {
         secret,
         json.dumps(secret)[1:-1],

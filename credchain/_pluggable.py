@@ -10,15 +10,13 @@ provider's class name, or its ``module.Class`` path.
 
 from __future__ import annotations
 
-import inspect
 from collections.abc import Iterable, Iterator
 from functools import lru_cache
 from typing import Any, Union
 
-import attrs
-
 from credchain import _botocore
 from credchain._chain import order
+from credchain._record import field, record
 from credchain._report import Status
 from credchain.providers import Finding, Provider
 
@@ -31,7 +29,7 @@ def _method(entry: Entry) -> str:
     return entry if isinstance(entry, str) else str(entry.METHOD)
 
 
-@attrs.define
+@record(frozen=False)
 class Chain:
     """An ordered, editable provider chain with botocore's vocabulary.
 
@@ -42,7 +40,7 @@ class Chain:
     .. versionadded:: 0.1.0
     """
 
-    entries: list[Entry] = attrs.field(factory=list)
+    entries: list[Entry] = field(factory=list)
     #: True when built from a session: providers botocore's default chain has and this one
     #: lacks are reported as removed.
     from_session_resolver: bool = False
@@ -187,7 +185,7 @@ def _instantiate(target: Any, provider: Any) -> Provider:
     return target()  # type: ignore[no-any-return]
 
 
-@attrs.frozen
+@record
 class BotocoreProvider:
     """A provider object in a session's resolver that credchain has no inspector for.
 
@@ -195,7 +193,7 @@ class BotocoreProvider:
     explicit opt-in that the report marks) its own ``load()`` is called.
     """
 
-    provider: Any = attrs.field(repr=lambda p: type(p).__name__)
+    provider: Any = field(repr=lambda p: type(p).__name__)
     load: bool = False
 
     @property
@@ -212,9 +210,11 @@ class BotocoreProvider:
                 f"a provider credchain has no inspector for ({name}, METHOD "
                 f"{self.METHOD!r}); not loaded (opt in with load_foreign=True).",
             )
+        from inspect import isawaitable  # only when a foreign provider is loaded
+
         try:
             creds = self.provider.load()
-            if inspect.isawaitable(creds):  # an aiobotocore provider: load() is a coroutine
+            if isawaitable(creds):  # an aiobotocore provider: load() is a coroutine
                 from credchain._aio_session import run_coroutine
 
                 creds = run_coroutine(creds)

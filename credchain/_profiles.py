@@ -19,10 +19,9 @@ import textwrap
 from collections.abc import Callable, Mapping
 from typing import Any
 
-import attrs
-
 from credchain._context import Context
 from credchain._mask import mask_key, scrub
+from credchain._record import record
 from credchain._report import Status
 from credchain._settings import resolve
 from credchain.providers import Finding
@@ -35,7 +34,7 @@ _DEFERRED_FAILURE = re.compile(r"will fail|expired|unreadable", re.IGNORECASE)
 _SENTENCE = re.compile(r"(?<=[.!?])\s+(?=[A-Z])")
 
 
-@attrs.frozen
+@record
 class Problem:
     """Something wrong with a profile: a short ``kind`` for the table, a full ``message``."""
 
@@ -46,7 +45,7 @@ class Problem:
         return {"kind": self.kind, "message": self.message}
 
 
-@attrs.frozen
+@record
 class ProfileRow:
     """One profile: what ``Session(profile=name).get_credentials()`` would do, and its problems."""
 
@@ -95,7 +94,7 @@ class ProfileRow:
         return d
 
 
-@attrs.frozen
+@record
 class ProfilesReport:
     """All profiles of the config and credentials files, in file order."""
 

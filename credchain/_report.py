@@ -7,9 +7,8 @@ import json
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
-import attrs
-
 from credchain._mask import mask_key, scrub, scrub_all, scrub_optional
+from credchain._record import field, record
 from credchain._render import render_report
 from credchain._status import Status
 
@@ -20,7 +19,7 @@ if TYPE_CHECKING:
 __all__ = ["ProviderResult", "Report", "Status"]
 
 
-@attrs.frozen
+@record
 class ProviderResult:
     """One provider of botocore's chain, as credchain inspected it.
 
@@ -60,13 +59,13 @@ class ProviderResult:
     # carry a secret out, whoever builds it.
     method: str
     status: Status
-    source: str | None = attrs.field(converter=scrub_optional)
-    reason: str = attrs.field(converter=scrub)
-    access_key: str | None = attrs.field(default=None, converter=mask_key)
-    role_arn: str | None = attrs.field(default=None, converter=scrub_optional)
+    source: str | None = field(converter=scrub_optional)
+    reason: str = field(converter=scrub)
+    access_key: str | None = field(default=None, converter=mask_key)
+    role_arn: str | None = field(default=None, converter=scrub_optional)
     raises: str | None = None  # exception class name botocore raises here
-    details: tuple[str, ...] = attrs.field(default=(), converter=scrub_all)  # nested chains…
-    fix: str | None = attrs.field(default=None, converter=scrub_optional)  # what to change
+    details: tuple[str, ...] = field(default=(), converter=scrub_all)  # nested chains…
+    fix: str | None = field(default=None, converter=scrub_optional)  # what to change
     provider_class: str | None = None
     #: Timezone-aware expiry of the temporary credentials (or of the SSO/login token
     #: behind them) as seen without a refresh; None for long-term keys or when unknown.
@@ -75,7 +74,7 @@ class ProviderResult:
     #: False: they will fail; None: not checked (a process not run, an endpoint not probed).
     usable: bool | None = None
     #: A short clause saying why ``usable`` is False or None ("its SSO token expired …").
-    usable_reason: str | None = attrs.field(default=None, converter=scrub_optional)
+    usable_reason: str | None = field(default=None, converter=scrub_optional)
     #: The role's name where it is known but its ARN is not (an IAM Identity Center
     #: role: the pattern ``AWSReservedSSO_<permission set>_*``).
     role_name: str | None = None
@@ -85,7 +84,7 @@ class ProviderResult:
     partition: str | None = None
     #: What to change so botocore stops using this provider, where ``fix`` says how
     #: to repair it instead (an expired SSO token: ``fix`` is ``aws sso login``).
-    stop: str | None = attrs.field(default=None, converter=scrub_optional)
+    stop: str | None = field(default=None, converter=scrub_optional)
 
     def to_dict(self) -> dict[str, Any]:
         d: dict[str, Any] = {
@@ -119,7 +118,7 @@ class ProviderResult:
         return d
 
 
-@attrs.frozen
+@record
 class Report:
     """What ``botocore.session.Session().get_credentials()`` would do, provider by provider.
 
@@ -167,8 +166,8 @@ class Report:
     profile: str
     botocore_version: str
     profile_source: str | None = None  # "explicit", "AWS_PROFILE", "AWS_DEFAULT_PROFILE", "session"
-    message: str | None = attrs.field(default=None, converter=scrub_optional)  # botocore's
-    warnings: tuple[str, ...] = attrs.field(default=(), converter=scrub_all)
+    message: str | None = field(default=None, converter=scrub_optional)  # botocore's
+    warnings: tuple[str, ...] = field(default=(), converter=scrub_all)
     network: bool = True
     run_process: bool = False
     explicit_credentials: bool = False
@@ -181,10 +180,10 @@ class Report:
     #: The aiobotocore version whose resolver was read (``explain(session=AioSession())``).
     aiobotocore_version: str | None = None
     #: Every botocore session variable: the value botocore would use and its source.
-    settings: Mapping[str, Setting] = attrs.field(factory=dict, hash=False)
+    settings: Mapping[str, Setting] = field(factory=dict, hash=False)
     # The inspection's context, kept for endpoints(): never shown, compared or pickled.
-    _context: Any = attrs.field(default=None, repr=False, eq=False, hash=False, alias="context")
-    _endpoints: dict[str, Endpoint] = attrs.field(
+    _context: Any = field(default=None, repr=False, eq=False, hash=False, alias="context")
+    _endpoints: dict[str, Endpoint] = field(
         factory=dict, init=False, repr=False, eq=False, hash=False
     )
 
@@ -211,7 +210,7 @@ class Report:
             self._endpoints.update(endpoints_of(self._context))
         return dict(self._endpoints)
 
-    next_steps: tuple[str, ...] = attrs.field(default=(), converter=scrub_all)  # what to do next
+    next_steps: tuple[str, ...] = field(default=(), converter=scrub_all)  # what to do next
 
     @property
     def shadowed(self) -> tuple[ProviderResult, ...]:

@@ -21,9 +21,8 @@ import weakref
 from collections.abc import Mapping
 from typing import Any
 
-import attrs
-
 from credchain._mask import scrub
+from credchain._record import evolve, record
 
 # botocore's ``region`` reads only AWS_DEFAULT_REGION; AWS_REGION is read by other SDKs
 # (and by botocore only to pick ``defaults_mode=auto`` defaults inside AWS_EXECUTION_ENV).
@@ -32,7 +31,7 @@ _URL_USERINFO = re.compile(r"(?P<scheme>[A-Za-z][A-Za-z0-9+.\-]*://)(?P<userinfo
 _URL_QUERY = re.compile(r"(?P<url>[A-Za-z][A-Za-z0-9+.\-]*://[^\s?#]*)\?[^\s#]*")
 
 
-@attrs.frozen
+@record
 class Setting:
     """One botocore session variable: the value botocore would use and where it comes from.
 
@@ -78,7 +77,7 @@ class Setting:
         return d
 
 
-@attrs.frozen
+@record
 class Endpoint:
     """Where a botocore client for ``service`` would send its requests.
 
@@ -256,7 +255,7 @@ def resolve(ctx: Any, name: str, argument_vars: frozenset[str] = frozenset()) ->
         config_key=_config_key(config_name),
     )
     note = _note(ctx, setting)
-    return attrs.evolve(setting, note=note) if note else setting
+    return evolve(setting, note=note) if note else setting
 
 
 def settings_of(ctx: Any, argument_vars: frozenset[str] = frozenset()) -> dict[str, Setting]:

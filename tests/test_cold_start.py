@@ -17,6 +17,8 @@ from pathlib import Path
 import pytest
 
 HEAVY = ("urllib3", "botocore.httpsession", "botocore.utils", "botocore.configprovider")
+# Loaded only when an inspection needs them (a probe, a credential_process, a plugin).
+LAZY = ("attrs", "typing_extensions", "concurrent.futures", "subprocess", "inspect")
 
 # Runs the command line in this interpreter under an audit hook, then reports
 # what it saw and which modules got imported (on fd 3's stand-in: a file).
@@ -86,6 +88,7 @@ def test_explain_no_network_opens_no_socket(tmp_path: Path, home: Path, profile:
     assert "iam-role" in str(seen["stdout"])
     modules = set(seen["modules"])  # type: ignore[arg-type]
     assert not modules & set(HEAVY), sorted(modules & set(HEAVY))
+    assert not modules & set(LAZY), sorted(modules & set(LAZY))
 
 
 @pytest.mark.parametrize("endpoint", ["http://127.0.0.1:9/", "http://[::1]:9/", "not a url"])

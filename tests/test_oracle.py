@@ -5,12 +5,12 @@ from __future__ import annotations
 import dataclasses
 from pathlib import Path
 
-import attrs
 import botocore
 import oracle
 import pytest
 
 from credchain import Report, Status
+from credchain._record import evolve
 
 SCENARIOS = Path(__file__).parent / "scenarios"
 
@@ -64,11 +64,9 @@ def _seed(tmp_path: Path) -> tuple[oracle.Outcome, Report]:
 
 
 def _with(report: Report, method: str, **changes: object) -> Report:
-    providers = tuple(
-        attrs.evolve(p, **changes) if p.method == method else p for p in report.providers
-    )
+    providers = tuple(evolve(p, **changes) if p.method == method else p for p in report.providers)
     winner = next((p for p in providers if p.status is Status.FOUND), None)
-    return attrs.evolve(report, providers=providers, winner=winner)
+    return evolve(report, providers=providers, winner=winner)
 
 
 def test_every_provider_is_checked_against_botocore(tmp_path: Path) -> None:
@@ -83,7 +81,7 @@ def test_every_provider_is_checked_against_botocore(tmp_path: Path) -> None:
 def test_comparison_notices_a_dropped_provider(tmp_path: Path) -> None:
     """A report without its not-found boto-config provider disagrees with botocore."""
     truth, report = _seed(tmp_path)
-    dropped = attrs.evolve(
+    dropped = evolve(
         report, providers=tuple(p for p in report.providers if p.method != "boto-config")
     )
     assert any("chain" in problem for problem in oracle.compare(truth, dropped))
@@ -114,9 +112,7 @@ def test_comparison_notices_a_wrong_outcome(tmp_path: Path) -> None:
     )
     assert oracle.compare(truth, last)
     assert report.winner is not None
-    wrong_key = attrs.evolve(
-        report, winner=attrs.evolve(report.winner, access_key="AKIA************XXXX")
-    )
+    wrong_key = evolve(report, winner=evolve(report.winner, access_key="AKIA************XXXX"))
     assert any("access key" in p for p in oracle.compare(truth, wrong_key))
     raising = dataclasses.replace(truth, method=None, raises="PartialCredentialsError", error="env")
     assert oracle.compare(raising, report)

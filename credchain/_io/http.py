@@ -33,7 +33,7 @@ from concurrent.futures import Future
 from concurrent.futures import TimeoutError as FutureTimeout
 from typing import Any, Generic, TypeVar
 
-import attrs
+from credchain._record import field, record
 
 T = TypeVar("T")
 
@@ -328,7 +328,7 @@ def environ_proxies(url: str, env: Mapping[str, str]) -> dict[str, str]:
 # -- the instance metadata service -------------------------------------------------------------
 
 
-@attrs.frozen
+@record
 class IMDSResult:
     """What the IMDS credential fetch saw.
 
@@ -345,12 +345,12 @@ class IMDSResult:
     url: str
     detail: str
     role_name: str | None = None
-    credentials: Any = attrs.field(default=None, repr=False)  # the credential document
+    credentials: Any = field(default=None, repr=False)  # the credential document
     exception: BaseException | None = None
     v2: bool | None = None
 
 
-@attrs.frozen
+@record
 class _Token:
     """How botocore's ``_fetch_metadata_token`` ends: a token, none (why), or an exception."""
 
@@ -370,12 +370,12 @@ class _Exceeded(Exception):
         self.last_error = last_error
 
 
-@attrs.frozen
+@record
 class _Path:
     """The role listing and credential requests with one token (or none)."""
 
     role_name: str | None = None
-    document: Any = attrs.field(default=None, repr=False)
+    document: Any = field(default=None, repr=False)
     error: BaseException | None = None
 
 

@@ -12,14 +12,14 @@ from __future__ import annotations
 
 import contextlib
 import os
-import selectors
-import shutil
-import signal
-import subprocess
 import time
 from collections.abc import Mapping, Sequence
+from typing import TYPE_CHECKING
 
-import attrs
+from credchain._record import record
+
+if TYPE_CHECKING:
+    import subprocess
 
 #: The most credchain reads of a process's stdout (more stops it) and keeps of its stderr.
 OUTPUT_CAP = 1024 * 1024
@@ -27,7 +27,7 @@ OUTPUT_CAP = 1024 * 1024
 DEFAULT_TIMEOUT = 15.0
 
 
-@attrs.frozen
+@record
 class Completed:
     """A process that exited and closed its output within the bounds."""
 
@@ -49,6 +49,8 @@ def which(program: str, path: str | None) -> str | None:
     """Where ``Popen`` would find ``program`` (a path with a separator is taken as is)."""
     if os.sep in program or (os.altsep and os.altsep in program):
         return program if os.path.exists(program) else None
+    import shutil
+
     return shutil.which(program, path=os.defpath if path is None else path)
 
 
@@ -66,6 +68,9 @@ def run(
         Stopped: the process or a child holding its output ran past ``timeout``,
             or printed more than ``cap``; the whole group was killed.
     """
+    import selectors
+    import subprocess  # loaded when a process runs, not on every inspection
+
     p = subprocess.Popen(
         list(argv),
         stdin=subprocess.DEVNULL,  # never a prompt: nothing to type into
@@ -134,6 +139,9 @@ def run(
 
 def _kill_group(p: subprocess.Popen[bytes]) -> None:
     """SIGKILL the process group the process leads, then reap the process."""
+    import signal
+    import subprocess
+
     with contextlib.suppress(ProcessLookupError, PermissionError):
         os.killpg(p.pid, signal.SIGKILL)
     with contextlib.suppress(subprocess.TimeoutExpired):

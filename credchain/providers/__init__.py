@@ -11,13 +11,11 @@ without doing what was not allowed (``unknown``). Placing findings in the chain
 from __future__ import annotations
 
 import datetime
-from typing import cast
-
-import attrs
-from typing_extensions import Protocol, runtime_checkable
+from typing import Protocol, cast, runtime_checkable
 
 from credchain._context import Context
 from credchain._mask import mask_key, scrub
+from credchain._record import field, record
 from credchain._report import Status
 
 __all__ = ["REGISTRY", "Context", "Finding", "Provider", "Status", "error", "registry"]
@@ -31,7 +29,7 @@ def _shown(value: object) -> str:
     return repr(value)
 
 
-@attrs.frozen
+@record
 class Finding:
     """What one inspector saw. ``access_key`` is the full id here; it is masked on output
     (and in this object's repr, which scrubs every text field).
@@ -59,21 +57,21 @@ class Finding:
     """
 
     status: Status
-    source: str | None = attrs.field(repr=_shown)
-    reason: str = attrs.field(repr=_shown)
-    access_key: str | None = attrs.field(default=None, repr=lambda k: repr(mask_key(k)))
+    source: str | None = field(repr=_shown)
+    reason: str = field(repr=_shown)
+    access_key: str | None = field(default=None, repr=lambda k: repr(mask_key(k)))
     role_arn: str | None = None
     raises: str | None = None
-    message: str | None = attrs.field(default=None, repr=_shown)  # botocore's, for `raises`
-    details: tuple[str, ...] = attrs.field(default=(), repr=_shown)
-    fix: str | None = attrs.field(default=None, repr=_shown)
+    message: str | None = field(default=None, repr=_shown)  # botocore's, for `raises`
+    details: tuple[str, ...] = field(default=(), repr=_shown)
+    fix: str | None = field(default=None, repr=_shown)
     expires_at: datetime.datetime | None = None  # aware; of the credentials or token behind
     usable: bool | None = None  # will they work at first use (None: not checked)
-    usable_reason: str | None = attrs.field(default=None, repr=_shown)  # why False / unchecked
+    usable_reason: str | None = field(default=None, repr=_shown)  # why False / unchecked
     role_name: str | None = None  # where the name is known but not the ARN (SSO)
     account: str | None = None
     partition: str | None = None  # of the role, where role_name / account stand for its ARN
-    stop: str | None = attrs.field(default=None, repr=_shown)  # how to stop it winning
+    stop: str | None = field(default=None, repr=_shown)  # how to stop it winning
 
 
 def error(exc: BaseException, source: str | None, reason: str, **kw: object) -> Finding:

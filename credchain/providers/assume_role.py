@@ -18,9 +18,8 @@ import sys
 from collections.abc import Callable, Sequence
 from typing import Any, ClassVar
 
-import attrs
-
 from credchain._context import Context
+from credchain._record import evolve, record
 from credchain._report import Status
 from credchain.providers import Finding, Provider, error
 
@@ -44,7 +43,7 @@ def has_static(profile: Any) -> bool:
     return any(k in profile for k in STATIC_KEYS)
 
 
-@attrs.frozen
+@record
 class AssumeRoleProvider:
     """Inspector for botocore's ``AssumeRoleProvider``.
 
@@ -74,7 +73,7 @@ class AssumeRoleProvider:
             role_arn, notes = walk.assume(profile)
         except _Stop as stop:
             f = stop.finding
-            return attrs.evolve(f, details=tuple(hops) + f.details)
+            return evolve(f, details=tuple(hops) + f.details)
         except Exception as e:
             return error(e, f"profile {profile}", "botocore fails on this role chain.")
         remove = f"remove role_arn from profile {profile}, or choose another profile"
@@ -89,7 +88,7 @@ class AssumeRoleProvider:
         )
 
 
-@attrs.define
+@record(frozen=False)
 class _Walk:
     provider: AssumeRoleProvider
     ctx: Context
@@ -350,7 +349,7 @@ class _Walk:
         return entry
 
 
-@attrs.define
+@record(frozen=False)
 class _Memo:
     """A source profile's walk, made on its own: what to replay into a walk through it."""
 

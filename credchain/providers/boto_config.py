@@ -10,9 +10,8 @@ from __future__ import annotations
 
 from typing import ClassVar
 
-import attrs
-
 from credchain._context import Context
+from credchain._record import evolve, record
 from credchain._report import Status
 from credchain.providers import Finding, error
 from credchain.providers._static import static_keys
@@ -21,7 +20,7 @@ ENV = "BOTO_CONFIG"
 DEFAULT_FILES = ("/etc/boto.cfg", "~/.boto")
 
 
-@attrs.frozen
+@record
 class BotoProvider:
     """Inspector for botocore's ``BotoProvider``."""
 
@@ -48,7 +47,7 @@ class BotoProvider:
                     self.METHOD, ctx, creds, path, "[Credentials]", f"{path} [Credentials]"
                 )
                 if finding.status is Status.FOUND:
-                    finding = attrs.evolve(finding, fix=f"remove the keys from {path}")
+                    finding = evolve(finding, fix=f"remove the keys from {path}")
                 return finding
         where = " or ".join(looked)
         return Finding(Status.NOT_FOUND, where, f"no [Credentials] keys in {where}.")

@@ -10,9 +10,8 @@ from __future__ import annotations
 
 from typing import ClassVar
 
-import attrs
-
 from credchain._context import Context
+from credchain._record import record
 from credchain._report import Status
 from credchain.providers import Finding, error
 from credchain.providers._static import static_keys
@@ -22,7 +21,7 @@ def section_name(profile: str) -> str:
     return "[default]" if profile == "default" else f"[profile {profile}]"
 
 
-@attrs.frozen
+@record
 class ConfigProvider:
     """Inspector for botocore's ``ConfigProvider``."""
 

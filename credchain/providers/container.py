@@ -16,10 +16,9 @@ from __future__ import annotations
 import re
 from typing import Any, ClassVar
 
-import attrs
-
 from credchain._context import Context
 from credchain._mask import safe_url
+from credchain._record import record
 from credchain._report import Status
 from credchain.providers import Finding, error
 
@@ -29,7 +28,7 @@ TOKEN = "AWS_CONTAINER_AUTHORIZATION_TOKEN"
 TOKEN_FILE = "AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE"
 
 
-@attrs.frozen
+@record
 class ContainerProvider:
     """Inspector for botocore's ``ContainerProvider``."""
 

@@ -16,16 +16,15 @@ import codecs
 import json
 from typing import Any, ClassVar
 
-import attrs
-
 from credchain._context import Context
 from credchain._io.process import Stopped
 from credchain._mask import redact_command
+from credchain._record import record
 from credchain._report import Status
 from credchain.providers import Finding, error
 
 
-@attrs.frozen
+@record
 class ProcessProvider:
     """Inspector for botocore's ``ProcessProvider``."""
 

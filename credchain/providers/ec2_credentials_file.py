@@ -11,9 +11,8 @@ from __future__ import annotations
 
 from typing import ClassVar
 
-import attrs
-
 from credchain._context import Context
+from credchain._record import record
 from credchain._report import Status
 from credchain.providers import Finding, error
 
@@ -22,7 +21,7 @@ ACCESS_KEY = "AWSAccessKeyId"
 SECRET_KEY = "AWSSecretKey"
 
 
-@attrs.frozen
+@record
 class OriginalEC2Provider:
     """Inspector for botocore's ``OriginalEC2Provider``."""
 

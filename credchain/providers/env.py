@@ -12,9 +12,8 @@ from __future__ import annotations
 
 from typing import ClassVar
 
-import attrs
-
 from credchain._context import Context
+from credchain._record import record
 from credchain._report import Status
 from credchain.providers import Finding, error
 
@@ -25,7 +24,7 @@ EXPIRY = "AWS_CREDENTIAL_EXPIRATION"
 SOURCE = f"{ACCESS_KEY}, {SECRET_KEY}"
 
 
-@attrs.frozen
+@record
 class EnvProvider:
     """Inspector for botocore's ``EnvProvider``."""
 

@@ -19,11 +19,10 @@ import contextlib
 import datetime
 from typing import TYPE_CHECKING, Any, ClassVar
 
-import attrs
-
 from credchain import _imds
 from credchain._context import Context
 from credchain._imds import DISABLED, IMDSSettings, imds_settings
+from credchain._record import record
 from credchain._report import Status
 from credchain.providers import Finding, error
 
@@ -33,7 +32,7 @@ if TYPE_CHECKING:
 __all__ = ["DISABLED", "IMDSSettings", "InstanceMetadataProvider", "imds_settings"]
 
 
-@attrs.frozen
+@record
 class InstanceMetadataProvider:
     """Inspector for botocore's ``InstanceMetadataProvider``."""
 

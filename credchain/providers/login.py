@@ -10,21 +10,19 @@ credchain reads the same file, never refreshes, never writes.
 
 from __future__ import annotations
 
-import hashlib
 import json
 from typing import Any, ClassVar
 
-import attrs
-
 from credchain import _botocore
 from credchain._context import Context
+from credchain._record import record
 from credchain._report import Status
 from credchain.providers import Finding, error
 
 REQUIRED = ("accessToken", "refreshToken", "dpopKey", "clientId")
 
 
-@attrs.frozen
+@record
 class LoginProvider:
     """Inspector for botocore's ``LoginProvider``."""
 
@@ -66,6 +64,8 @@ def _cached(ctx: Context, session_name: Any, source: str) -> Finding:
         cache_dir = ctx.expand(ctx.env["AWS_LOGIN_CACHE_DIRECTORY"])
     else:
         cache_dir = ctx.expand(ctx.path("~", ".aws", "login", "cache"))
+    import hashlib
+
     key = hashlib.sha256(session_name.encode("utf-8")).hexdigest()
     path = ctx.path(cache_dir, key + ".json")
     relogin = f"run `aws login` (session {session_name})"

@@ -11,15 +11,14 @@ from __future__ import annotations
 
 from typing import ClassVar
 
-import attrs
-
 from credchain._context import Context
+from credchain._record import record
 from credchain._report import Status
 from credchain.providers import Finding
 from credchain.providers._static import static_keys
 
 
-@attrs.frozen
+@record
 class SharedCredentialProvider:
     """Inspector for botocore's ``SharedCredentialProvider``."""
 

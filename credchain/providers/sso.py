@@ -12,14 +12,12 @@ never refreshes it.
 from __future__ import annotations
 
 import datetime
-import hashlib
 import json
 from typing import Any, ClassVar
 
-import attrs
-
 from credchain._context import Context
 from credchain._io.files import Refused
+from credchain._record import record
 from credchain._report import Status
 from credchain.providers import Finding, error
 
@@ -27,7 +25,7 @@ PROFILE_REQUIRED = ("sso_role_name", "sso_account_id")
 SSO_REQUIRED = ("sso_start_url", "sso_region")
 
 
-@attrs.frozen
+@record
 class SSOProvider:
     """Inspector for botocore's ``SSOProvider``."""
 
@@ -119,7 +117,7 @@ def _resolve_session(
     return config, ("sso_session",)
 
 
-@attrs.frozen
+@record
 class TokenState:
     """What the SSO token cache says, without reading the token out or refreshing it."""
 
@@ -139,6 +137,8 @@ def _token_state(ctx: Context, key: str, profile: str, session: str | None) -> T
         login = f"aws sso login --sso-session {session}"
     fix = f"run `{login}`"
     cache_dir = ctx.expand(ctx.path("~", ".aws", "sso", "cache"))
+    import hashlib
+
     digest = hashlib.sha1(str(key).encode("utf-8")).hexdigest()  # noqa: S324 - botocore's key
     path = ctx.path(cache_dir, digest + ".json")
     # botocore reads this file only at first use, not while building credentials:

@@ -13,9 +13,8 @@ from __future__ import annotations
 
 from typing import Any, ClassVar
 
-import attrs
-
 from credchain._context import Context
+from credchain._record import record
 from credchain._report import Status
 from credchain.providers import Finding, error
 
@@ -26,7 +25,7 @@ CONFIG_TO_ENV = {
 }
 
 
-@attrs.frozen
+@record
 class AssumeRoleWithWebIdentityProvider:
     """Inspector for botocore's ``AssumeRoleWithWebIdentityProvider``."""
 
