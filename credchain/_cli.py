@@ -265,19 +265,29 @@ class _Early:
             progress = ProgressLine(_output(sys.stderr))
         ctx = None
         if not no_network:
-            from credchain._context import Context
-            from credchain._imds import start_early
+            import gc
 
-            ctx = Context(
-                os.environ,
-                instance_vars={} if profile is None else {"profile": profile},
-                network=True,
-                run_process=run_process,
-                timeout=timeout,
-                is_process_env=True,
-            )
-            ctx.on_wait = None if progress is None else progress.on_wait
-            start_early(ctx)
+            # What loads before the first request (botocore's HTTP stack) leaves no garbage
+            # worth collecting: the collector's passes over it would only delay the request.
+            collecting = gc.isenabled()
+            gc.disable()
+            try:
+                from credchain._context import Context
+                from credchain._imds import start_early
+
+                ctx = Context(
+                    os.environ,
+                    instance_vars={} if profile is None else {"profile": profile},
+                    network=True,
+                    run_process=run_process,
+                    timeout=timeout,
+                    is_process_env=True,
+                )
+                ctx.on_wait = None if progress is None else progress.on_wait
+                start_early(ctx)
+            finally:
+                if collecting:
+                    gc.enable()
         return cls(ctx, progress, (profile, timeout, run_process, json, no_network))
 
     @classmethod

@@ -22,6 +22,8 @@ if TYPE_CHECKING:
     from credchain._io.http import IMDSResult, Pending
 
 DISABLED = "AWS_EC2_METADATA_DISABLED"
+#: How long, after the probe's first request went out, to let it reach the wire alone.
+SETTLE = 0.05
 
 
 @record
@@ -106,11 +108,18 @@ def prefetch(ctx: Context, settings: IMDSSettings) -> None:
 def until_dispatched(pending: Pending[Any], limit: float = 2.0) -> None:
     """Let the probe's thread import botocore's HTTP stack and send its first request
     before this one competes with it for the interpreter: the probe's wait then
-    overlaps all the rest of the inspection, instead of starting after part of it."""
+    overlaps all the rest of the inspection, instead of starting after part of it.
+
+    Waits until the request is written (a connection that hangs: a moment longer).
+    """
     import time
 
     deadline = time.monotonic() + limit
     while not pending.probe.dispatched.wait(0.002):
+        if pending.future.done() or time.monotonic() > deadline:
+            return
+    deadline = min(deadline, time.monotonic() + SETTLE)
+    while not pending.probe.sent.wait(0.002):
         if pending.future.done() or time.monotonic() > deadline:
             return
 
@@ -130,7 +139,9 @@ def start_early(ctx: Context) -> None:
     if "iam-role" not in _botocore.known_chain():
         return
     # Loaded here, before the settings: the probe needs it anyway, and botocore.utils with
-    # it (the endpoint's validation and the proxies take botocore's own functions from it).
+    # it (the endpoint's validation and the proxies take botocore's own functions from it,
+    # and the session variable table then costs less from its module than from its source).
+    import botocore.configprovider
     import botocore.httpsession  # noqa: F401
 
     try:  # as _chain.build_chain, which reports what these raise
