@@ -285,6 +285,16 @@ class _Early:
                 )
                 ctx.on_wait = None if progress is None else progress.on_wait
                 start_early(ctx)
+            except Exception:  # explain() builds its own context, and says what is wrong
+                if ctx is not None:
+                    ctx.close()
+                ctx = None
+            except BaseException:  # interrupted: nothing left running
+                if ctx is not None:
+                    ctx.close()
+                if progress is not None:
+                    progress.close()
+                raise
             finally:
                 if collecting:
                     gc.enable()
@@ -697,7 +707,11 @@ def main(argv: list[str] | None = None) -> int:
     if given[:1] == ["--version"]:
         sys.stdout.write(_version_line())  # before the parser: the fastest answer
         return OK
-    early = _Early.read(given)  # `explain`: its metadata probe goes out first
+    try:
+        early = _Early.read(given)  # `explain`: its metadata probe goes out first
+    except KeyboardInterrupt:
+        sys.stderr.write("credchain: interrupted\n")
+        return 130
     try:
         parser = build_parser()
         try:

@@ -136,7 +136,7 @@ def start_early(ctx: Context) -> None:
     """
     if not ctx.network or "botocore.credentials" in sys.modules or not _botocore.verified():
         return
-    if "iam-role" not in _botocore.known_chain():
+    if "iam-role" not in _botocore.known_chain() or disabled(ctx):
         return
     # Loaded here, before the settings: the probe needs it anyway, and botocore.utils with
     # it (the endpoint's validation and the proxies take botocore's own functions from it,

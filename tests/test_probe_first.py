@@ -275,3 +275,41 @@ def test_the_program_flushes_and_keeps_its_exit_status(tmp_path: Path) -> None:
     assert "Why, provider by provider:" in proc.stdout and proc.stdout.endswith("\n")
     assert "not reached" not in proc.stdout
     assert proc.stderr == "handler ran\n"
+
+
+def test_a_disabled_metadata_service_loads_no_http_stack(tmp_path: Path) -> None:
+    """AWS_EC2_METADATA_DISABLED=true: nothing to probe, so botocore's HTTP stack stays unloaded."""
+    script = (
+        "import json, sys\n"
+        "from credchain._cli import main\n"
+        "code = main(['explain'])\n"
+        "heavy = [m for m in ('urllib3', 'botocore.httpsession') if m in sys.modules]\n"
+        "sys.stderr.write(json.dumps([code, heavy]))\n"
+    )
+    env = cli_env(tmp_path, "http://127.0.0.1:9", AWS_EC2_METADATA_DISABLED="true")
+    proc = subprocess.run(
+        [sys.executable, "-c", script], env=env, capture_output=True, text=True, timeout=60
+    )
+    assert json.loads(proc.stderr.splitlines()[-1]) == [1, []]
+    assert "AWS_EC2_METADATA_DISABLED=true" in proc.stdout
+
+
+def test_an_early_start_that_fails_leaves_it_to_explain(
+    tmp_path: Path, silent: loopback.RawServer, monkeypatch: pytest.MonkeyPatch, capsys: Any
+) -> None:
+    """Should starting the probe early fail, explain() starts it itself: the same verdict."""
+    import credchain._imds
+
+    for name in [n for n in os.environ if n.startswith(("AWS_", "BOTO_"))]:
+        monkeypatch.delenv(name)
+    for name, value in cli_env(tmp_path, silent.url).items():
+        monkeypatch.setenv(name, value)
+
+    def broken(ctx: Any) -> None:
+        raise RuntimeError("not now")
+
+    monkeypatch.setattr(credchain._imds, "start_early", broken)
+    assert main(["explain"]) == 1
+    assert "did not answer within 1 s" in capsys.readouterr().out
+    assert loopback.credchain_threads() == []
+    assert loopback.client_sockets(silent.port) == 0
