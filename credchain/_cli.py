@@ -246,7 +246,7 @@ class _Early:
     __slots__ = ("ctx", "expected", "progress")
 
     def __init__(self, ctx: Any, progress: ProgressLine | None, expected: tuple[Any, ...]) -> None:
-        self.ctx = ctx  # None: --no-network, nothing to start
+        self.ctx = ctx  # None: explain() builds its own (--no-network, or the start failed)
         self.progress = progress
         self.expected = expected
 
