@@ -12,6 +12,7 @@ metadata endpoint) is reported as botocore raises it: before any provider.
 from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
+from functools import cache
 from typing import Any
 
 from credchain import _botocore
@@ -79,7 +80,14 @@ def build_chain(ctx: Context, explicit: bool, entries: Sequence[Any] | None = No
 
     ``entries`` replaces botocore's default order: built-in METHOD names and
     custom inspectors, as :func:`credchain._pluggable.resolve_entries` returns them.
+
+    The settings depend on the profile only through its values for
+    :data:`CHAIN_VARIABLES`' config keys: profiles that set the same values (most
+    set none) share one chain per inspection (``credchain profiles``).
     """
+    shared = _settings_key(ctx) if entries is None else None
+    if shared is not None and (explicit, shared) in ctx.memo:
+        return ctx.memo[explicit, shared]  # type: ignore[no-any-return]
     if entries is None:
         methods: tuple[Any, ...]
         methods, warnings = order(explicit)
@@ -101,7 +109,53 @@ def build_chain(ctx: Context, explicit: bool, entries: Sequence[Any] | None = No
     key = (methods, settings, explicit)
     if key not in ctx.inspectors:
         ctx.inspectors[key] = tuple(make_providers(methods, settings, explicit))
-    return Chain(ctx.inspectors[key], build_error, warnings)
+    chain = Chain(ctx.inspectors[key], build_error, warnings)
+    if shared is not None:
+        ctx.memo[explicit, shared] = chain
+    return chain
+
+
+#: The session variables ``create_credential_resolver`` reads while building the chain.
+CHAIN_VARIABLES = (
+    "metadata_service_timeout",
+    "metadata_service_num_attempts",
+    "ec2_metadata_service_endpoint",
+    "ec2_metadata_service_endpoint_mode",
+    "imds_use_ipv6",
+    "ec2_metadata_v1_disabled",
+    "credentials_file",
+    "config_file",
+)
+
+
+def _settings_key(ctx: Context) -> tuple[Any, ...] | None:
+    """The profile's values for the chain's settings (None: its chain is not shared)."""
+    keys = _config_keys()
+    if keys is None or not ctx.instance_vars.keys().isdisjoint(CHAIN_VARIABLES):
+        return None
+    try:
+        scoped = ctx.scoped_config()
+    except Exception:  # botocore raises resolving them: each profile says so itself
+        return None
+    key = ("chain", *[scoped.get(k) for k in keys])
+    try:
+        hash(key)
+    except TypeError:  # a nested section where a value belongs
+        return None
+    return key
+
+
+@cache
+def _config_keys() -> tuple[str, ...] | None:
+    """The config keys of :data:`CHAIN_VARIABLES` (None: one is not a plain key)."""
+    keys = []
+    for name in CHAIN_VARIABLES:
+        config_name = _botocore.session_variable(name)[0]
+        if config_name is not None and not isinstance(config_name, str):
+            return None
+        if config_name is not None:
+            keys.append(config_name)
+    return tuple(keys)
 
 
 def make_providers(
@@ -158,24 +212,67 @@ def _prefetch_imds(ctx: Context, settings: IMDSSettings) -> None:
 
 
 def inspect_chain(
-    ctx: Context, chain: Chain, profile: str, decided: bool = False
+    ctx: Context, chain: Chain, profile: str, decided: bool = False, *, all_findings: bool = True
 ) -> Iterator[tuple[str, Any, Finding | None, bool]]:
     """Inspect each provider in order: ``(method, inspector, finding, decided before it)``.
 
     The finding is None for a provider botocore leaves out. Below the first
     ``found`` or ``error`` (``decided``), ``ctx.reached`` is False, so nothing
-    is run there.
+    is run there. With ``all_findings=False``, a provider whose ``absent(ctx,
+    profile)`` says it has nothing configured is skipped: its finding would be
+    ``not-found``, which decides nothing (``credchain profiles`` shows none).
     """
-    for method, inspector in chain.providers:
+    for method, inspector, absent, free in _plan(ctx, chain):
         if inspector is None:
             yield method, None, None, decided
             continue
+        if absent is not None and not all_findings and absent(ctx, profile):
+            continue
         ctx.reached = not decided
-        try:
-            finding = inspector.inspect(ctx, profile)
-        except Exception as e:  # a provider bug must not become a traceback
-            finding = Finding(
-                Status.UNKNOWN, None, f"credchain could not inspect this provider: {e!r}"
-            )
+        if free:  # the inspectors are kept by the context: their ids are stable
+            key = ("profile-free", id(inspector), ctx.reached)
+            if key not in ctx.memo:
+                ctx.memo[key] = _inspect(ctx, inspector, profile)
+            finding = ctx.memo[key]
+        else:
+            finding = _inspect(ctx, inspector, profile)
         yield method, inspector, finding, decided
         decided = decided or finding.status in (Status.FOUND, Status.ERROR)
+
+
+def _plan(ctx: Context, chain: Chain) -> tuple[tuple[str, Any, Any, bool], ...]:
+    """``(method, inspector, its absent test or None, profile-free)`` for each provider,
+    worked out once per chain and inspection."""
+    key = ("plan", id(chain.providers))
+    plan = ctx.memo.get(key)
+    if plan is None or plan[0] is not chain.providers:
+        free = _profile_free()
+        steps = tuple(
+            (method, inspector, getattr(inspector, "absent", None), type(inspector) in free)
+            for method, inspector in chain.providers
+        )
+        plan = ctx.memo[key] = (chain.providers, steps)
+    return plan[1]
+
+
+def _inspect(ctx: Context, inspector: Any, profile: str) -> Finding:
+    try:
+        finding: Finding = inspector.inspect(ctx, profile)
+    except Exception as e:  # a provider bug must not become a traceback
+        finding = Finding(Status.UNKNOWN, None, f"credchain could not inspect this provider: {e!r}")
+    return finding
+
+
+@cache
+def _profile_free() -> frozenset[type]:
+    """Inspectors whose finding never depends on the profile, only on their own settings,
+    the environment and whether they are reached: once per inspection serves every profile
+    (``credchain profiles``). The profile's own providers are not among them."""
+    from credchain.providers.boto_config import BotoProvider
+    from credchain.providers.container import ContainerProvider
+    from credchain.providers.ec2_credentials_file import OriginalEC2Provider
+    from credchain.providers.env import EnvProvider
+    from credchain.providers.instance_metadata import InstanceMetadataProvider
+
+    free = (BotoProvider, ContainerProvider, OriginalEC2Provider, EnvProvider)
+    return frozenset((*free, InstanceMetadataProvider))

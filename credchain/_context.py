@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime
+import functools
 import os
 import re
 import threading
@@ -147,7 +148,10 @@ class Context:
 
     def var(self, name: str) -> Any:
         """``Session.get_config_variable(name)``: instance, env, scoped config, default."""
-        key = (name, self.instance_vars.get(name), self.instance_vars.get("profile"))
+        # A variable without a config key never reads the profile: one entry serves all.
+        scoped = _botocore.session_variable(name)[0] is not None
+        profile = self.instance_vars.get("profile") if scoped else 0
+        key = (name, self.instance_vars.get(name), profile)
         if key not in self._vars:
             try:
                 self._vars[key] = self._var(name)
@@ -338,12 +342,10 @@ class Context:
         """Remember values that must never be printed (by the name they are stored under)."""
         if not isinstance(value, str) or not value:
             return
-        k = key.lower()
-        if "access_key_id" in k or k in ("accesskeyid", "access_key"):
+        kind = value_kind(key)
+        if kind == "key id":
             self.key_ids.add(value)
-        elif any(w in k for w in ("secret", "token", "password", "credential")) and not any(
-            w in k for w in ("file", "process", "source")
-        ):
+        elif kind == "secret":
             self.secrets.add(value)
 
     # -- probes ----------------------------------------------------------------------------
@@ -390,6 +392,19 @@ class Context:
             pool.shutdown(wait=True)
         for pending in probes:
             pending.probe.close()
+
+
+@functools.lru_cache(maxsize=1024)
+def value_kind(key: str) -> str | None:
+    """``"key id"``, ``"secret"`` or None: what a value stored under ``key`` is."""
+    k = key.lower()
+    if "access_key_id" in k or k in ("accesskeyid", "access_key"):
+        return "key id"
+    if any(w in k for w in ("secret", "token", "password", "credential")) and not any(
+        w in k for w in ("file", "process", "source")
+    ):
+        return "secret"
+    return None
 
 
 def _announced(

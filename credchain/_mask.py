@@ -428,6 +428,8 @@ def _index_of(values: Iterable[str | None], key_ids: bool) -> _Index | None:
     date as it grows, or one built for this collection (the last few are kept)."""
     if isinstance(values, SecretSet) and values.holds_key_ids == key_ids:
         return values.index()
+    if isinstance(values, (list, tuple, set, frozenset)) and not values:
+        return None
     chosen = frozenset(v for v in values if (_is_key_id if key_ids else _is_secret)(v))
     return _index_for(chosen, key_ids) if chosen else None
 
@@ -459,8 +461,7 @@ def mask_key(key: str | None) -> str | None:
     if key is None:
         return None
     key = str(key)
-    n = len(key)
-    return "".join(c if i < 4 or i >= n - 4 else "*" for i, c in enumerate(key))
+    return key if len(key) <= 8 else key[:4] + "*" * (len(key) - 8) + key[-4:]
 
 
 def withhold_body(text: str) -> str:
@@ -471,6 +472,16 @@ def withhold_body(text: str) -> str:
         return f"{m.group(1)}<response body withheld: {n} bytes>"
 
     return _BODY.sub(size, text)
+
+
+# One pass each instead of a test per name or prefix.
+_ANY_NAME = re.compile("|".join(map(re.escape, _NAMES)))
+_ANY_KEY_ID_PREFIX = re.compile("|".join(_KEY_ID_PREFIXES))
+
+
+def _ascii_lower(text: str) -> str:
+    """Only A-Z lowered (``str.lower`` would change the length of some other letters)."""
+    return text.lower() if text.isascii() else text.translate(_ASCII_LOWER)
 
 
 def scrub(text: str, secrets: Iterable[str | None] = (), key_ids: Iterable[str | None] = ()) -> str:
@@ -494,15 +505,30 @@ def scrub(text: str, secrets: Iterable[str | None] = (), key_ids: Iterable[str |
         text = _URL_USERINFO.sub(_hide_userinfo, text)
     if "=" in text:
         text = _QUERY_PARAM.sub(_hide_query, text)
-    lowered = text.translate(_ASCII_LOWER)  # the same length: indexes stay valid
+    lowered = _ascii_lower(text)  # the same length: indexes stay valid
     if "author" in lowered or "cookie" in lowered or "metadata-token" in lowered:
         text = _HEADER.sub(lambda m: m.group(1) + m.group(2) + HIDDEN, text)
-        lowered = text.translate(_ASCII_LOWER)
-    if ("=" in text or ":" in text) and any(name in lowered for name in _NAMES):
+        lowered = _ascii_lower(text)
+    if ("=" in text or ":" in text) and _ANY_NAME.search(lowered):
         text = _hide_assignments(text, lowered)
-    if any(prefix in text for prefix in _KEY_ID_PREFIXES):
+    if _ANY_KEY_ID_PREFIX.search(text):
         text = _KEY_ID.sub(lambda m: mask_key(m.group(0)) or "", text)
     return text
+
+
+def scrub_short(text: str, secrets: Iterable[str], key_ids: Iterable[str]) -> str:
+    """:func:`scrub` for a short ``text``, with only the secrets that could occur in it.
+
+    Every form of a secret (escaped, encoded, a base64 core) is at most 8 characters
+    shorter than the secret, and replacing never lengthens the text: a longer secret
+    never matches, so leaving it out changes nothing, and spares indexing all of them.
+    """
+    longest = len(text) + 8
+    return scrub(
+        text,
+        [s for s in secrets if s is not None and len(s) <= longest],
+        [k for k in key_ids if k is not None and len(k) <= len(text)],
+    )
 
 
 def scrub_optional(text: str | None) -> str | None:

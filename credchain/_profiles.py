@@ -19,11 +19,11 @@ import textwrap
 from collections.abc import Callable, Mapping
 from typing import Any
 
-from credchain._context import Context
+from credchain._context import Context, value_kind
 from credchain._mask import mask_key, scrub
 from credchain._record import record
 from credchain._report import Status
-from credchain._settings import resolve
+from credchain._settings import Setting, resolve
 from credchain.providers import Finding
 
 WIDTH = 100
@@ -192,11 +192,15 @@ def _file_has_secret(ctx: Context, path: str, config_file: str) -> bool:
     return any(isinstance(v, dict) and any(k in v for k in SECRET_KEYS) for v in sections)
 
 
-def walk(ctx: Context, name: str) -> tuple[list[tuple[str, Finding]], BaseException | None]:
+def walk(
+    ctx: Context, name: str, *, all_findings: bool = True
+) -> tuple[list[tuple[str, Finding]], BaseException | None]:
     """Inspect every provider of the chain for an explicit profile ``name``, as explain does.
 
     Returns the findings in chain order (providers botocore leaves out are
     skipped) and the exception botocore raises while building the chain, if any.
+    With ``all_findings=False``, providers with nothing configured are not
+    inspected and have no finding (a row shows no ``not-found`` finding).
     """
     from credchain._chain import build_chain, inspect_chain
 
@@ -205,7 +209,9 @@ def walk(ctx: Context, name: str) -> tuple[list[tuple[str, Finding]], BaseExcept
     decided = chain.build_error is not None
     findings = [
         (method, finding)
-        for method, _, finding, _ in inspect_chain(ctx, chain, name, decided)
+        for method, _, finding, _ in inspect_chain(
+            ctx, chain, name, decided, all_findings=all_findings
+        )
         if finding is not None
     ]
     return findings, chain.build_error
@@ -214,7 +220,7 @@ def walk(ctx: Context, name: str) -> tuple[list[tuple[str, Finding]], BaseExcept
 def _row(
     ctx: Context, name: str, exposed: dict[str, str], config_file: str, creds_file: str
 ) -> ProfileRow:
-    findings, build_error = walk(ctx, name)
+    findings, build_error = walk(ctx, name, all_findings=False)
     clean = _cleaner(ctx, name)
     problems: list[Problem] = []
     winner: tuple[str, Finding] | None = None
@@ -252,7 +258,7 @@ def _row(
                 "(a run without a terminal fails there)."
             )
     shown = winner or failed
-    region = resolve(ctx, "region", frozenset({"profile"}))
+    region = _region(ctx)
     return ProfileRow(
         profile=name,
         winner=winner[0] if winner else None,
@@ -271,6 +277,28 @@ def _row(
     )
 
 
+_PROFILE_ARGUMENT = frozenset({"profile"})
+
+
+def _region(ctx: Context) -> Setting:
+    """``region`` as ``Session(profile=name)`` resolves it, for the profile being walked.
+
+    A profile that sets no region gets what every such profile gets (the
+    environment's, or none): resolved once per listing while no secret is added.
+    """
+    try:
+        unset = ctx.scoped_config().get("region") is None
+    except Exception:
+        unset = False
+    if not unset:
+        return resolve(ctx, "region", _PROFILE_ARGUMENT)
+    key = ("region-unset", ctx.instance_vars.get("region"), len(ctx.secrets), len(ctx.key_ids))
+    if key not in ctx.memo:
+        ctx.memo[key] = resolve(ctx, "region", _PROFILE_ARGUMENT)
+    region: Setting = ctx.memo[key]
+    return region
+
+
 def _deferred_failures(ctx: Context, texts: list[str]) -> list[str]:
     """From the first sentence that says first use will fail, to the end of that text.
 
@@ -280,6 +308,9 @@ def _deferred_failures(ctx: Context, texts: list[str]) -> list[str]:
     memo: dict[str, str | None] = ctx.memo.setdefault("deferred-failures", {})
     found = []
     for text in texts:
+        # Most texts say nothing of the kind (no sentence can match if the text does not).
+        if not _DEFERRED_FAILURE.search(text):
+            continue
         if text not in memo:
             sentences = _SENTENCE.split(text)
             hit = next((i for i, s in enumerate(sentences) if _DEFERRED_FAILURE.search(s)), None)
@@ -315,15 +346,20 @@ def _cleaner(ctx: Context, name: str) -> Callable[[str], str]:
 
 
 def _chain_secrets(ctx: Context, name: str) -> tuple[frozenset[str], frozenset[str]]:
-    """(secrets, key ids) of a profile and its source profiles, memoised per profile.
+    """(secrets, key ids) of a profile and its source profiles, memoised per source profile.
 
     A profile's are its own and its source profile's: a long ``source_profile``
     chain is walked once, not once per profile on it (only a loop is walked
-    afresh each time).
+    afresh each time). Only profiles some profile names as its source are kept.
     """
     memo: dict[str, tuple[frozenset[str], frozenset[str]]]
     memo = ctx.memo.setdefault("chain-secrets", {})
     profiles = ctx.profiles()
+    sources = ctx.memo.get("source-profiles")
+    if sources is None:
+        sources = ctx.memo["source-profiles"] = {
+            v.get("source_profile") for v in profiles.values() if isinstance(v, dict)
+        }
     path: list[str] = []
     current: Any = name
     while isinstance(current, str) and current in profiles and current not in memo:
@@ -332,18 +368,33 @@ def _chain_secrets(ctx: Context, name: str) -> tuple[frozenset[str], frozenset[s
             break
         path.append(current)
         current = profiles[current].get("source_profile")
-    below = memo.get(current, (frozenset(), frozenset())) if isinstance(current, str) else None
-    secrets, key_ids = below or (frozenset(), frozenset())
-    sink = ctx.memo.get("secrets-sink")
-    if sink is None:  # one context to classify values with, for the whole listing
-        sink = ctx.memo["secrets-sink"] = Context({})
+    below = memo.get(current, _NO_SECRETS) if isinstance(current, str) else None
+    secrets, key_ids = below or _NO_SECRETS
     for profile in reversed(path):
-        sink.secrets, sink.key_ids = set(), set()
-        for key, value in profiles[profile].items():
-            sink.note_value(key, value)
-        secrets, key_ids = secrets | sink.secrets, key_ids | sink.key_ids
-        memo[profile] = (secrets, key_ids)
+        own_secrets, own_key_ids = _secrets_of(profiles[profile])
+        if own_secrets:
+            secrets = secrets | own_secrets
+        if own_key_ids:
+            key_ids = key_ids | own_key_ids
+        if profile in sources:
+            memo[profile] = (secrets, key_ids)
     return secrets, key_ids
+
+
+_NO_SECRETS: tuple[frozenset[str], frozenset[str]] = (frozenset(), frozenset())
+
+
+def _secrets_of(values: Mapping[str, Any]) -> tuple[frozenset[str], frozenset[str]]:
+    """The values of one section that :meth:`Context.note_value` would keep: (secrets, key ids)."""
+    secrets, key_ids = [], []
+    for key, value in values.items():
+        if isinstance(value, str) and value:
+            kind = value_kind(key)
+            if kind == "secret":
+                secrets.append(value)
+            elif kind == "key id":
+                key_ids.append(value)
+    return frozenset(secrets), frozenset(key_ids)
 
 
 # -- rendering ---------------------------------------------------------------------------

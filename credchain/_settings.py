@@ -21,7 +21,7 @@ import weakref
 from collections.abc import Mapping
 from typing import Any
 
-from credchain._mask import scrub
+from credchain._mask import scrub, scrub_short
 from credchain._record import evolve, record
 
 # botocore's ``region`` reads only AWS_DEFAULT_REGION; AWS_REGION is read by other SDKs
@@ -134,7 +134,13 @@ def json_safe(value: object) -> object:
 def _shown(ctx: Any, value: object) -> object:
     """A value fit to print: no userinfo, no known secret, no unmasked key id."""
     if isinstance(value, str):
-        return scrub(hide_userinfo(value), ctx.secrets, ctx.key_ids)
+        # Memoised per inspection while no secret is added: every profile of a
+        # listing shows its region through here.
+        memo = _SHOWN.setdefault(ctx, {})
+        key = (value, len(ctx.secrets), len(ctx.key_ids))
+        if key not in memo:
+            memo[key] = scrub_short(hide_userinfo(value), ctx.secrets, ctx.key_ids)
+        return memo[key]
     if isinstance(value, Mapping):
         return {k: _shown(ctx, v) for k, v in value.items()}
     return value
@@ -179,8 +185,6 @@ def profile_location(ctx: Any, profile: str, key: str) -> str:
     ``Session.full_config`` is the config file with the credentials file's
     sections merged over it, so a key in ``~/.aws/credentials`` wins and is named.
     """
-    from botocore.configloader import build_profile_map
-
     creds = ctx.expand(ctx.var("credentials_file"))
     with contextlib.suppress(Exception):  # ConfigNotFound: not in that file
         if key in ctx.ini(creds).get(profile, {}):
@@ -188,19 +192,41 @@ def profile_location(ctx: Any, profile: str, key: str) -> str:
     config = ctx.expand(ctx.var("config_file"))
     cached = _SECTIONS.setdefault(ctx, {})
     if config not in cached:
+        from botocore.configloader import build_profile_map
+
         sections: dict[str, str] = {}
         with contextlib.suppress(Exception):  # an unreadable file: named without a line
             for raw in ctx.ini(config):  # the last section naming a profile wins, as in botocore
                 if raw == "default":
                     sections[raw] = raw
                 elif raw.startswith("profile"):
-                    sections.update(dict.fromkeys(build_profile_map({raw: {}})["profiles"], raw))
+                    name = _profile_of_section(raw, build_profile_map)
+                    if name is not None:
+                        sections[name] = raw
         cached[config] = sections
     return _where(ctx, config, cached[config].get(profile, profile), key)
 
 
+# What shlex treats specially: without any of these, botocore's shlex.split of a section
+# name is its split at spaces.
+_SHLEX_SPECIAL = frozenset("\"'\\\t\r\n")
+
+
+def _profile_of_section(raw: str, build_profile_map: Any) -> str | None:
+    """The profile a ``[profile ...]`` section names for botocore's ``build_profile_map``."""
+    if _SHLEX_SPECIAL.isdisjoint(raw):  # then shlex.split is a split at spaces
+        parts = [part for part in raw.split(" ") if part]
+        return parts[1] if len(parts) == 2 else None
+    names = list(build_profile_map({raw: {}})["profiles"])
+    return names[0] if names else None
+
+
 # Per inspection (a Context lives for one): config file -> {profile name: its section}.
 _SECTIONS: weakref.WeakKeyDictionary[Any, dict[str, dict[str, str]]] = weakref.WeakKeyDictionary()
+# Per inspection: (value, number of secrets, number of key ids) -> the value as shown.
+_SHOWN: weakref.WeakKeyDictionary[Any, dict[tuple[str, int, int], str]] = (
+    weakref.WeakKeyDictionary()
+)
 
 
 def _where(ctx: Any, path: str, section: str, key: str) -> str:

@@ -58,6 +58,13 @@ class AssumeRoleProvider:
     sources: Sequence[Any]
     profile_chain: Callable[[], Sequence[Provider]]
 
+    def absent(self, ctx: Context, profile: str) -> bool:
+        """Whether :meth:`inspect` would say ``not-found`` (listings skip it then)."""
+        try:
+            return not has_assume_role_vars(ctx.profiles().get(profile, {}))
+        except Exception:
+            return False
+
     def inspect(self, ctx: Context, profile: str) -> Finding:
         try:
             profiles = ctx.profiles()
@@ -255,29 +262,49 @@ class _Walk:
 
     def from_profile(self, name: str) -> str:
         """botocore's ``_resolve_credentials_from_profile``."""
-        from botocore.exceptions import InvalidConfigError
-
         profile = self.profiles[name]
         if has_static(profile) or not has_assume_role_vars(profile):
-            for inspector in self.provider.profile_chain():
-                f = inspector.inspect(self.ctx, name)
-                if f.status is Status.NOT_FOUND:
-                    continue
-                self.hops.append(f"source_profile {name} ({inspector.METHOD}): {f.reason}")
-                if f.status is Status.ERROR:
-                    raise _Stop(f)
-                if f.status is Status.FOUND:
-                    self.source = (str(inspector.METHOD), f)
-                    caveat = " (not run)" if "not run" in f.reason else ""
-                    return f"; source credentials from profile {name} ({inspector.METHOD}){caveat}"
-                return f"; source profile {name} could not be checked"
-            raise self.stop(
-                InvalidConfigError(error_msg=f'The source profile "{name}" must have credentials.'),
-                f"profile {name}",
-                f"source_profile {name} has no credentials of its own.",
-                fix=f"give profile {name} credentials, or change source_profile",
-            )
+            # The same for every role above it: once per inspection (many roles share one).
+            key = ("source-profile", id(self.provider), name, self.ctx.reached)
+            if key not in self.ctx.memo:
+                self.ctx.memo[key] = self.credentials_of(name)
+            hop, source, notes, stop = self.ctx.memo[key]
+            notes = str(notes)
+            if hop is not None:
+                self.hops.append(hop)
+            if stop is not None:
+                raise _Stop(stop)
+            if source is not None:
+                self.source = source
+            return notes
         return self.assume_shared(name)
+
+    def credentials_of(
+        self, name: str
+    ) -> tuple[str | None, tuple[str, Finding] | None, str, Finding | None]:
+        """The profile providers on a source profile that is no role of its own:
+        (its hop line, the source found, the notes, or the finding botocore stops at)."""
+        from botocore.exceptions import InvalidConfigError
+
+        for inspector in self.provider.profile_chain():
+            f = inspector.inspect(self.ctx, name)
+            if f.status is Status.NOT_FOUND:
+                continue
+            hop = f"source_profile {name} ({inspector.METHOD}): {f.reason}"
+            if f.status is Status.ERROR:
+                return hop, None, "", f
+            if f.status is Status.FOUND:
+                caveat = " (not run)" if "not run" in f.reason else ""
+                notes = f"; source credentials from profile {name} ({inspector.METHOD}){caveat}"
+                return hop, (str(inspector.METHOD), f), notes, None
+            return hop, None, f"; source profile {name} could not be checked", None
+        stop = self.stop(
+            InvalidConfigError(error_msg=f'The source profile "{name}" must have credentials.'),
+            f"profile {name}",
+            f"source_profile {name} has no credentials of its own.",
+            fix=f"give profile {name} credentials, or change source_profile",
+        )
+        return None, None, "", stop.finding
 
     def assume_shared(self, name: str) -> str:
         """``assume(name)`` for a source profile, through the inspection's memo of walks.

@@ -14,7 +14,7 @@ from credchain._context import Context
 from credchain._record import record
 from credchain._report import Status
 from credchain.providers import Finding, error
-from credchain.providers._static import static_keys
+from credchain.providers._static import ACCESS_KEY, static_keys
 
 
 def section_name(profile: str) -> str:
@@ -28,16 +28,26 @@ class ConfigProvider:
     METHOD: ClassVar[str] = "config-file"
     CANONICAL_NAME: ClassVar[str] = "SharedConfig"
 
-    def inspect(self, ctx: Context, profile: str) -> Finding:
-        from botocore.exceptions import ConfigNotFound
+    def absent(self, ctx: Context, profile: str) -> bool:
+        """Whether :meth:`inspect` would say ``not-found`` (listings skip it then)."""
+        try:
+            profiles = ctx.config_file_profiles(ctx.var("config_file"))["profiles"]
+        except Exception as e:  # no file: not-found; one botocore can't parse: an error
+            from botocore.exceptions import ConfigNotFound
 
+            return isinstance(e, ConfigNotFound)
+        return profile not in profiles or ACCESS_KEY not in profiles[profile]
+
+    def inspect(self, ctx: Context, profile: str) -> Finding:
         raw = ctx.var("config_file")
         path = ctx.expand(raw)
         try:
             profiles = ctx.config_file_profiles(raw)["profiles"]
-        except ConfigNotFound:
-            return Finding(Status.NOT_FOUND, path, f"there is no config file at {path}.")
         except Exception as e:
+            from botocore.exceptions import ConfigNotFound
+
+            if isinstance(e, ConfigNotFound):
+                return Finding(Status.NOT_FOUND, path, f"there is no config file at {path}.")
             return error(e, path, f"botocore cannot parse {path}.", fix=f"fix the syntax of {path}")
         section = section_name(profile)
         if profile not in profiles:

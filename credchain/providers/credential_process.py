@@ -31,6 +31,13 @@ class ProcessProvider:
     METHOD: ClassVar[str] = "custom-process"
     CANONICAL_NAME: ClassVar[None] = None
 
+    def absent(self, ctx: Context, profile: str) -> bool:
+        """Whether :meth:`inspect` would say ``not-found`` (listings skip it then)."""
+        try:
+            return ctx.profiles().get(profile, {}).get("credential_process") is None
+        except Exception:
+            return False
+
     def inspect(self, ctx: Context, profile: str) -> Finding:
         try:
             profile_config = ctx.profiles().get(profile, {})

@@ -29,6 +29,13 @@ class LoginProvider:
     METHOD: ClassVar[str] = "login"
     CANONICAL_NAME: ClassVar[None] = None
 
+    def absent(self, ctx: Context, profile: str) -> bool:
+        """Whether :meth:`inspect` would say ``not-found`` (listings skip it then)."""
+        try:
+            return "login_session" not in ctx.profiles().get(profile, {})
+        except Exception:
+            return False
+
     def inspect(self, ctx: Context, profile: str) -> Finding:
         try:
             profile_config = ctx.profiles().get(profile, {})

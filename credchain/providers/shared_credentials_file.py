@@ -15,7 +15,7 @@ from credchain._context import Context
 from credchain._record import record
 from credchain._report import Status
 from credchain.providers import Finding
-from credchain.providers._static import static_keys
+from credchain.providers._static import ACCESS_KEY, static_keys
 
 
 @record
@@ -25,18 +25,28 @@ class SharedCredentialProvider:
     METHOD: ClassVar[str] = "shared-credentials-file"
     CANONICAL_NAME: ClassVar[str] = "SharedCredentials"
 
-    def inspect(self, ctx: Context, profile: str) -> Finding:
-        from botocore.exceptions import ConfigNotFound
+    def absent(self, ctx: Context, profile: str) -> bool:
+        """Whether :meth:`inspect` would say ``not-found`` (listings skip it then)."""
+        try:
+            sections = ctx.ini(ctx.var("credentials_file"))
+        except Exception as e:  # no file: not-found; one botocore can't parse: an error
+            from botocore.exceptions import ConfigNotFound
 
+            return isinstance(e, ConfigNotFound)
+        return profile not in sections or ACCESS_KEY not in sections[profile]
+
+    def inspect(self, ctx: Context, profile: str) -> Finding:
         raw = ctx.var("credentials_file")
         path = ctx.expand(raw)
         try:
             sections = ctx.ini(raw)
-        except ConfigNotFound:
-            return Finding(Status.NOT_FOUND, path, f"there is no credentials file at {path}.")
         except Exception as e:
+            from botocore.exceptions import ConfigNotFound
+
             from credchain.providers import error
 
+            if isinstance(e, ConfigNotFound):
+                return Finding(Status.NOT_FOUND, path, f"there is no credentials file at {path}.")
             return error(e, path, f"botocore cannot parse {path}.", fix=f"fix the syntax of {path}")
         source = f"{path} [{profile}]"
         if profile not in sections:

@@ -32,9 +32,15 @@ class SSOProvider:
     METHOD: ClassVar[str] = "sso"
     CANONICAL_NAME: ClassVar[None] = None
 
-    def inspect(self, ctx: Context, profile: str) -> Finding:
-        from botocore.exceptions import InvalidConfigError
+    def absent(self, ctx: Context, profile: str) -> bool:
+        """Whether :meth:`inspect` would say ``not-found`` (listings skip it then)."""
+        try:
+            profile_config = ctx.full_config().get("profiles", {}).get(profile, {})
+        except Exception:
+            return False
+        return all(c not in profile_config for c in PROFILE_REQUIRED)
 
+    def inspect(self, ctx: Context, profile: str) -> Finding:
         try:
             config = ctx.full_config()
         except Exception as e:
@@ -45,12 +51,16 @@ class SSOProvider:
             return Finding(Status.NOT_FOUND, source, f"profile {profile} has no sso_role_name.")
         try:
             resolved, extra = _resolve_session(profile_config, config.get("sso_sessions", {}))
-        except InvalidConfigError as e:
-            return error(e, source, f"the SSO configuration of profile {profile} is invalid.")
         except Exception as e:
+            from botocore.exceptions import InvalidConfigError
+
+            if isinstance(e, InvalidConfigError):
+                return error(e, source, f"the SSO configuration of profile {profile} is invalid.")
             return error(e, source, f"botocore fails on the SSO settings of profile {profile}.")
         missing = [k for k in (*PROFILE_REQUIRED, *SSO_REQUIRED, *extra) if k not in resolved]
         if missing:
+            from botocore.exceptions import InvalidConfigError
+
             names = ", ".join(missing)
             return error(
                 InvalidConfigError(
@@ -66,7 +76,11 @@ class SSOProvider:
         if session_name is not None:
             source = f"profile {profile}, sso-session {session_name}"
         key = session_name or resolved["sso_start_url"]
-        token = _token_state(ctx, key, profile, session_name)
+        # One look at the token cache per inspection for the profiles of one sso-session.
+        memo_key = ("sso-token", str(key), session_name, None if session_name else profile)
+        if memo_key not in ctx.memo:
+            ctx.memo[memo_key] = _token_state(ctx, key, profile, session_name)
+        token: TokenState = ctx.memo[memo_key]
         remove = f"remove the sso_* settings from profile {profile}"
         # IAM Identity Center's role is ACCOUNT:role/aws-reserved/sso.amazonaws.com/
         # [REGION/]AWSReservedSSO_<set>_<hex>: its path and suffix are not in the
@@ -100,16 +114,18 @@ def _resolve_session(
     profile_config: dict[str, Any], sso_sessions: dict[str, Any]
 ) -> tuple[dict[str, Any], tuple[str, ...]]:
     """botocore's ``_resolve_sso_session_reference``, the same checks in the same order."""
-    from botocore.exceptions import InvalidConfigError
-
     name = profile_config.get("sso_session")
     if name is None:
         return profile_config, ()
     if name not in sso_sessions:
+        from botocore.exceptions import InvalidConfigError
+
         raise InvalidConfigError(error_msg=f'The specified sso-session does not exist: "{name}"')
     config = profile_config.copy()
     for key, val in sso_sessions[name].items():
         if config.get(key, val) != val:
+            from botocore.exceptions import InvalidConfigError
+
             raise InvalidConfigError(
                 error_msg=f"The value for {key} is inconsistent between profile and sso-session."
             )

@@ -34,6 +34,16 @@ class AssumeRoleWithWebIdentityProvider:
 
     disable_env_vars: bool = False
 
+    def absent(self, ctx: Context, profile: str) -> bool:
+        """Whether :meth:`inspect` would say ``not-found`` (listings skip it then)."""
+        env_key = CONFIG_TO_ENV["web_identity_token_file"]
+        if not self.disable_env_vars and env_key in ctx.env:
+            return not ctx.env[env_key]
+        try:
+            return not ctx.profiles().get(profile, {}).get("web_identity_token_file")
+        except Exception:
+            return False
+
     def inspect(self, ctx: Context, profile: str) -> Finding:
         where: dict[str, str] = {}
 
