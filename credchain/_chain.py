@@ -11,7 +11,6 @@ metadata endpoint) is reported as botocore raises it: before any provider.
 
 from __future__ import annotations
 
-import time
 from collections.abc import Iterator, Sequence
 from functools import cache
 from typing import Any
@@ -209,20 +208,9 @@ def make_providers(
 def _prefetch_imds(ctx: Context, settings: IMDSSettings) -> None:
     """Start the metadata probe now, so it overlaps everything else (only for a chain
     that has ``iam-role``: a ``credential_source`` of a chain without it probes when asked)."""
-    from credchain.providers.instance_metadata import InstanceMetadataProvider
+    from credchain._imds import prefetch
 
-    if not InstanceMetadataProvider.disabled(ctx):
-        _until_dispatched(InstanceMetadataProvider(settings).probe(ctx))
-
-
-def _until_dispatched(pending: Any, limit: float = 2.0) -> None:
-    """Let the probe's thread import botocore's HTTP stack and send its first request
-    before this one competes with it for the interpreter: the probe's wait then
-    overlaps all the rest of the inspection, instead of starting after part of it."""
-    deadline = time.monotonic() + limit
-    while not pending.probe.dispatched.wait(0.002):
-        if pending.future.done() or time.monotonic() > deadline:
-            return
+    prefetch(ctx, settings)
 
 
 # A finding with either status decides the chain (read once: each ``Status.X`` is a lookup).

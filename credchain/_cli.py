@@ -179,25 +179,28 @@ class ProgressLine:
 
 
 def _explain(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
-    import json
-
-    from credchain import explain
-    from credchain._render import WORDS, render_report, speak
-
-    progress = None
-    if not args.json and _isatty(err) and os.environ.get("TERM") != "dumb":
-        progress = ProgressLine(err)
+    early: _Early | None = getattr(args, "early", None)
+    if early is None:  # not read off the command line before the parser: started now
+        early = _Early.start(
+            args.profile, args.timeout, args.run_process, args.json, args.no_network
+        )
     try:
+        # Loaded while the metadata probe waits (its bound runs from its first request).
+        import json
+
+        from credchain import _expiry, _settings, explain  # noqa: F401
+        from credchain._render import WORDS, render_report, speak
+
         report = explain(
             profile=args.profile,
             network=not args.no_network,
             run_process=args.run_process,
             timeout=args.timeout,
-            _progress=None if progress is None else progress.on_wait,
+            _progress=None if early.progress is None else early.progress.on_wait,
+            _context=early.ctx,
         )
     finally:
-        if progress is not None:
-            progress.close()
+        early.close()
     found = report.winner is not None and report.raises is None
     identity: dict[str, Any] | None = None
     if args.verify:
@@ -229,6 +232,126 @@ def _explain(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     if found and report.winner is not None and report.winner.usable is False:
         return FAIL  # the credentials would fail at first use
     return OK if found else FAIL
+
+
+class _Early:
+    """``credchain explain``'s progress line and context, its metadata probe already sent.
+
+    A silent metadata service costs one timeout from the probe's first request:
+    the command line sends it before the providers, the report and the renderer
+    load (and, for the plain spellings :meth:`read` knows, before the argument
+    parser is built), and loads the rest while the probe waits.
+    """
+
+    __slots__ = ("ctx", "expected", "progress")
+
+    def __init__(self, ctx: Any, progress: ProgressLine | None, expected: tuple[Any, ...]) -> None:
+        self.ctx = ctx  # None: explain() builds its own (--no-network, or the start failed)
+        self.progress = progress
+        self.expected = expected
+
+    @classmethod
+    def start(
+        cls,
+        profile: str | None,
+        timeout: float | None,
+        run_process: bool,
+        json: bool,
+        no_network: bool,
+    ) -> _Early:
+        """The progress line ``explain`` shows on a terminal, and the context it inspects."""
+        progress = None
+        if not json and _isatty(sys.stderr) and os.environ.get("TERM") != "dumb":
+            progress = ProgressLine(_output(sys.stderr))
+        ctx = None
+        if not no_network:
+            import gc
+
+            # What loads before the first request (botocore's HTTP stack) leaves no garbage
+            # worth collecting: the collector's passes over it would only delay the request.
+            collecting = gc.isenabled()
+            gc.disable()
+            try:
+                from credchain._context import Context
+                from credchain._imds import start_early
+
+                ctx = Context(
+                    os.environ,
+                    instance_vars={} if profile is None else {"profile": profile},
+                    network=True,
+                    run_process=run_process,
+                    timeout=timeout,
+                    is_process_env=True,
+                )
+                ctx.on_wait = None if progress is None else progress.on_wait
+                start_early(ctx)
+            except Exception:  # explain() builds its own context, and says what is wrong
+                if ctx is not None:
+                    ctx.close()
+                ctx = None
+            except BaseException:  # interrupted: nothing left running
+                if ctx is not None:
+                    ctx.close()
+                if progress is not None:
+                    progress.close()
+                raise
+            finally:
+                if collecting:
+                    gc.enable()
+        return cls(ctx, progress, (profile, timeout, run_process, json, no_network))
+
+    @classmethod
+    def read(cls, argv: Sequence[str]) -> _Early | None:
+        """For ``explain`` with the network, spelled plainly: started before the parser is built.
+
+        Only the full option names, each at most once, with a value that does not
+        start with ``-`` are read here; for anything else (abbreviations, usage
+        errors, ``--help``, ``--no-network``) None: the parser decides first.
+        """
+        if argv[:1] != ["explain"]:
+            return None
+        flags: set[str] = set()
+        values: dict[str, str] = {}
+        rest = list(argv[1:])
+        while rest:
+            arg = rest.pop(0)
+            if arg in ("--json", "--no-color", "--run-process", "--verify", "--settings"):
+                if arg in flags:
+                    return None
+                flags.add(arg)
+                continue
+            name, eq, value = arg.partition("=")
+            if name not in ("--profile", "--timeout") or name in values:
+                return None
+            if not eq:
+                if not rest:
+                    return None
+                value = rest.pop(0)
+            if not value or value.startswith("-"):
+                return None
+            values[name] = value
+        timeout = None
+        if "--timeout" in values:
+            try:
+                timeout = _seconds(values["--timeout"])
+            except argparse.ArgumentTypeError:
+                return None
+        profile = values.get("--profile")
+        return cls.start(profile, timeout, "--run-process" in flags, "--json" in flags, False)
+
+    def fits(self, args: argparse.Namespace) -> bool:
+        """Did the parser read the arguments this was started for?"""
+        if getattr(args, "command", None) != "explain":
+            return False
+        given = (args.profile, args.timeout, args.run_process, args.json, args.no_network)
+        return given == self.expected
+
+    def close(self) -> None:
+        """End the probe (if ``explain()`` did not) and erase the progress line."""
+        if self.ctx is not None:
+            self.ctx.close()
+        if self.progress is not None:
+            self.progress.close()
 
 
 def _verify(args: argparse.Namespace, report: Any) -> dict[str, Any]:
@@ -575,15 +698,64 @@ def _one_line(exc: BaseException) -> str:
 
 
 def main(argv: list[str] | None = None) -> int:
-    """Run the ``credchain`` command line; return the exit status."""
-    if (sys.argv[1:] if argv is None else argv)[:1] == ["--version"]:
+    """Run the ``credchain`` command line; return the exit status.
+
+    Run as the program (``argv`` None: the ``credchain`` script, ``python -m
+    credchain``), a command that ran ends the process itself (see :func:`_end`).
+    """
+    given = sys.argv[1:] if argv is None else argv
+    if given[:1] == ["--version"]:
         sys.stdout.write(_version_line())  # before the parser: the fastest answer
         return OK
-    parser = build_parser()
     try:
-        args = parser.parse_args(argv)
-    except SystemExit as e:  # --help, --version (0) and usage errors (2)
-        return e.code if isinstance(e.code, int) else (USAGE if e.code else OK)
+        early = _Early.read(given)  # `explain`: its metadata probe goes out first
+    except KeyboardInterrupt:
+        sys.stderr.write("credchain: interrupted\n")
+        return 130
+    try:
+        parser = build_parser()
+        try:
+            args = parser.parse_args(argv)
+        except SystemExit as e:  # --help, --version (0) and usage errors (2)
+            return e.code if isinstance(e.code, int) else (USAGE if e.code else OK)
+        if early is not None and early.fits(args):
+            args.early = early
+        code = _run(args)
+    finally:
+        if early is not None:
+            early.close()
+    if argv is None:
+        _end(code)
+    return code
+
+
+def _end(code: int) -> None:
+    """End the program now that its command ran, without tearing the interpreter down.
+
+    Every probe, thread and socket of the command is closed by now; what the
+    interpreter's own shutdown would add is freeing every module and object
+    loaded (botocore's HTTP stack among them): tens of milliseconds after the
+    answer is out. Exit handlers still run and the output is flushed (a flush
+    that fails exits 120, as Python's shutdown does). Should a thread that is
+    not a daemon still run, this returns and the interpreter ends as usual.
+    """
+    import threading
+
+    if any(not t.daemon for t in threading.enumerate() if t is not threading.main_thread()):
+        return
+    import atexit
+
+    atexit._run_exitfuncs()
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            if stream is not None:
+                stream.flush()
+        except Exception:
+            code = 120
+    os._exit(code)
+
+
+def _run(args: argparse.Namespace) -> int:
     out, err = _output(sys.stdout), _output(sys.stderr)
     try:
         return int(args.run(args, out, err))

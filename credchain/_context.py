@@ -19,12 +19,12 @@ from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from credchain import _botocore
-from credchain._io import files, process
-from credchain._mask import SecretSet
+from credchain._io import files
 
 if TYPE_CHECKING:
     from concurrent.futures import ThreadPoolExecutor
 
+    from credchain._io import process
     from credchain._io.http import Pending, Probe
 
 T = TypeVar("T")
@@ -54,9 +54,10 @@ class Context:
         self.timeout = timeout
         self.is_process_env = is_process_env
         self.reached = True  # False while inspecting below the winner: run nothing there
-        # Sets that keep scrub's index of their values as they grow (see _mask.SecretSet).
-        self.secrets: set[str] = SecretSet()
-        self.key_ids: set[str] = SecretSet(key_ids=True)
+        # Sets that keep scrub's index of their values as they grow (see _mask.SecretSet),
+        # made on first use: a network probe can start before credchain._mask loads.
+        self._secrets: set[str] | None = None
+        self._key_ids: set[str] | None = None
         self._ini_cache: dict[str, Any] = {}
         self._profile_maps: dict[str, Any] = {}
         self._line_index: dict[str, dict[tuple[str, str], int]] = {}
@@ -74,6 +75,32 @@ class Context:
         self.on_wait: Callable[[str], Callable[[], None]] | None = None
         self._clock = clock
         self._now: datetime.datetime | None = None
+
+    @property
+    def secrets(self) -> set[str]:
+        """The secret values read in this inspection: never printed."""
+        if self._secrets is None:
+            from credchain._mask import SecretSet
+
+            self._secrets = SecretSet()
+        return self._secrets
+
+    @secrets.setter
+    def secrets(self, value: set[str]) -> None:
+        self._secrets = value
+
+    @property
+    def key_ids(self) -> set[str]:
+        """The access key ids read in this inspection: printed only masked."""
+        if self._key_ids is None:
+            from credchain._mask import SecretSet
+
+            self._key_ids = SecretSet(key_ids=True)
+        return self._key_ids
+
+    @key_ids.setter
+    def key_ids(self, value: set[str]) -> None:
+        self._key_ids = value
 
     def now(self) -> datetime.datetime:
         """The inspection's aware "now" (read once from the clock), to judge expiries by."""
@@ -292,6 +319,8 @@ class Context:
 
     def which(self, program: str) -> str | None:
         """Where the process would find ``program`` with the inspected ``PATH``."""
+        from credchain._io import process
+
         return process.which(program, self.env.get("PATH", os.defpath))
 
     def run(self, argv: list[str]) -> process.Completed:
@@ -301,6 +330,8 @@ class Context:
             OSError: it can't be started.
             credchain._io.process.Stopped: killed (with its process group) at a bound.
         """
+        from credchain._io import process
+
         timeout = self.timeout if self.timeout is not None else process.DEFAULT_TIMEOUT
         return process.run(argv, env=self.env, timeout=timeout)
 

@@ -31,6 +31,7 @@ def explain(
     load_foreign: bool = False,
     clock: Callable[[], datetime.datetime] | None = None,
     _progress: Callable[[str], Callable[[], None]] | None = None,
+    _context: Context | None = None,
 ) -> Report:
     """Say which credentials botocore would use here, why, and what they shadow.
 
@@ -78,16 +79,19 @@ def explain(
             explicit_key = str(vars(explicit).get("access_key") or "")
     if profile is not None:
         instance_vars["profile"] = profile
-    ctx = Context(
-        os.environ if env is None else dict(env),
-        instance_vars=instance_vars,
-        network=network,
-        run_process=run_process,
-        timeout=timeout,
-        is_process_env=env is None,
-        clock=clock,
-    )
-    ctx.on_wait = _progress  # the command line's progress line; None prints nothing
+    if _context is not None:  # built by the command line from these arguments, its probe started
+        ctx = _context
+    else:
+        ctx = Context(
+            os.environ if env is None else dict(env),
+            instance_vars=instance_vars,
+            network=network,
+            run_process=run_process,
+            timeout=timeout,
+            is_process_env=env is None,
+            clock=clock,
+        )
+        ctx.on_wait = _progress  # the command line's progress line; None prints nothing
     try:
         report = _walk(ctx, chain, explicit_key)
         from credchain._settings import settings_of

@@ -82,6 +82,8 @@ class Probe:
         self.started: float | None = None  # when the first request went out
         #: Set when the first request goes out.
         self.dispatched = threading.Event()
+        #: Set once a request is written and its answer awaited.
+        self.sent = threading.Event()
         self.aborted = False
         self._lock = threading.Lock()
         self._conns: list[Any] = []
@@ -189,6 +191,7 @@ def _session(probe: Probe) -> Any:
             super().connect()  # type: ignore[misc]
 
         def getresponse(self: Any, *args: Any, **kwargs: Any) -> Any:
+            probe.sent.set()
             self.timeout = probe.timeout_for_now()
             if self.sock is not None:
                 self.sock.settimeout(self.timeout)

@@ -19,7 +19,9 @@ import contextlib
 import datetime
 from typing import TYPE_CHECKING, Any, ClassVar
 
+from credchain import _imds
 from credchain._context import Context
+from credchain._imds import DISABLED, IMDSSettings, imds_settings
 from credchain._record import record
 from credchain._report import Status
 from credchain.providers import Finding, error
@@ -27,51 +29,7 @@ from credchain.providers import Finding, error
 if TYPE_CHECKING:
     from credchain._io.http import IMDSResult, Pending
 
-DISABLED = "AWS_EC2_METADATA_DISABLED"
-
-
-@record
-class IMDSSettings:
-    """The fetcher settings botocore resolves while building its chain."""
-
-    base_url: str
-    timeout: float
-    attempts: int
-    v1_disabled: bool
-
-
-def imds_settings(ctx: Context) -> IMDSSettings:
-    """What ``create_credential_resolver`` computes for ``InstanceMetadataFetcher``."""
-    timeout = ctx.var("metadata_service_timeout")
-    attempts = ctx.var("metadata_service_num_attempts")
-    endpoint = ctx.var("ec2_metadata_service_endpoint")
-    mode = ctx.var("ec2_metadata_service_endpoint_mode")
-    if mode is not None:
-        from botocore.exceptions import InvalidIMDSEndpointModeError
-
-        lmode = mode.lower()
-        if lmode not in ("ipv4", "ipv6"):
-            raise InvalidIMDSEndpointModeError(mode=mode, valid_modes=("ipv4", "ipv6"))
-        mode = lmode
-    elif ctx.var("imds_use_ipv6"):
-        mode = "ipv6"
-    else:
-        mode = "ipv4"
-    v1_disabled = ctx.var("ec2_metadata_v1_disabled")
-    if endpoint:
-        base = endpoint
-    elif mode == "ipv6":
-        base = "http://[fd00:ec2::254]/"
-    else:
-        base = "http://169.254.169.254/"
-    if endpoint:
-        from botocore.exceptions import InvalidIMDSEndpointError
-
-        from credchain._botocore import from_utils
-
-        if not from_utils("is_valid_uri")(base):
-            raise InvalidIMDSEndpointError(endpoint=base)
-    return IMDSSettings(base, timeout, attempts, bool(v1_disabled))
+__all__ = ["DISABLED", "IMDSSettings", "InstanceMetadataProvider", "imds_settings"]
 
 
 @record
@@ -86,31 +44,15 @@ class InstanceMetadataProvider:
     @staticmethod
     def disabled(ctx: Context) -> bool:
         """botocore's IMDSFetcher test: only the (case-insensitive) value "true" disables."""
-        return ctx.env.get(DISABLED, "false").lower() == "true"
+        return _imds.disabled(ctx)
 
     def bound(self, ctx: Context) -> float:
         """How long the whole probe may take: ``timeout=``, else botocore's metadata timeout."""
-        return ctx.timeout if ctx.timeout is not None else float(self.settings.timeout)
+        return _imds.bound(ctx, self.settings)
 
     def probe(self, ctx: Context) -> Pending[IMDSResult]:
         """The metadata fetch, started once per inspection (in the background)."""
-        from credchain._io.http import environ_proxies, probe_imds
-
-        s, bound = self.settings, self.bound(ctx)
-        if ctx.is_process_env:
-            from botocore.utils import get_environ_proxies
-
-            proxies = get_environ_proxies(s.base_url)
-        else:  # botocore's fetcher takes its proxies from the environment it runs in
-            proxies = environ_proxies(s.base_url, ctx.env)
-        return ctx.probe(
-            "imds",
-            lambda probe: probe_imds(probe, s.base_url, s.attempts, s.v1_disabled, "credchain"),
-            bound=bound,
-            request_timeout=float(s.timeout),
-            proxies=proxies,
-            waits_for=f"the instance metadata service at {s.base_url} (up to {bound:g} s)",
-        )
+        return _imds.probe(ctx, self.settings)
 
     def inspect(self, ctx: Context, profile: str) -> Finding:
         s = self.settings
