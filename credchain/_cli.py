@@ -417,7 +417,7 @@ def _profiles(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
 
         out.write("".join(f"{name}\n" for name in profile_names()))
         return OK
-    report = list_profiles()
+    report = list_profiles(_pause_collector=True)
     if args.json:
         out.write(report.to_json() + "\n")
     else:

@@ -11,6 +11,7 @@ again each time (over a second per profile with files that size).
 
 from __future__ import annotations
 
+import gc
 import json
 import os
 import re
@@ -124,7 +125,9 @@ class ProfilesReport:
         return render(self)
 
 
-def list_profiles(env: Mapping[str, str] | None = None) -> ProfilesReport:
+def list_profiles(
+    env: Mapping[str, str] | None = None, *, _pause_collector: bool = False
+) -> ProfilesReport:
     """Walk botocore's chain for every profile of the config and credentials files, offline.
 
     Args:
@@ -148,16 +151,26 @@ def list_profiles(env: Mapping[str, str] | None = None) -> ProfilesReport:
     )
     config_file = ctx.expand(ctx.var("config_file"))
     credentials_file = ctx.expand(ctx.var("credentials_file"))
-    names = list(ctx.profiles())  # parses both files, or raises
-    # Only files that hold secrets, and only regular files (a path may name a directory).
-    exposed = {
-        p: m
-        for p in dict.fromkeys((config_file, credentials_file))
-        if (m := _world_readable(p)) and _file_has_secret(ctx, p, config_file)
-    }
-    rows = []
-    for name in names:
-        rows.append(_row(ctx, name, exposed, config_file, credentials_file))
+    # The command line owns its process, and runs the listing without the cycle collector:
+    # its passes over the parsed files cost more the larger they are, and only the
+    # parser makes cycles (configparser's section proxies), collected once it is done.
+    paused = _pause_collector and gc.isenabled()
+    if paused:
+        gc.disable()
+    try:
+        names = list(ctx.profiles())  # parses both files, or raises
+        if paused:
+            gc.collect()
+        # Only files that hold secrets, and only regular files (a path may name a directory).
+        exposed = {
+            p: m
+            for p in dict.fromkeys((config_file, credentials_file))
+            if (m := _world_readable(p)) and _file_has_secret(ctx, p, config_file)
+        }
+        rows = [_row(ctx, name, exposed, config_file, credentials_file) for name in names]
+    finally:
+        if paused:
+            gc.enable()
     warnings = tuple(
         f"{path} is readable by every user (mode {mode}): chmod 600 {path}"
         for path, mode in exposed.items()

@@ -78,3 +78,21 @@ def test_wrapped_once_per_message_equals_wrapping_each() -> None:
         width = rnd.choice([40, 60, 80, 100, 140])
         expected = _wrap(f"{profile}: {message}", "  ", width)
         assert _wrap_about(profile, message, width, memo) == expected, (profile, message)
+
+
+def test_the_command_lines_listing_without_the_collector_is_the_same(tmp_path: Path) -> None:
+    """``credchain profiles`` pauses the cycle collector for its listing: same rows, and the
+    collector is on again afterwards, also when botocore raises reading the files."""
+    import gc
+
+    from credchain._profiles import list_profiles
+
+    _home(tmp_path, 7)
+    env = {"HOME": str(tmp_path / "home"), "AWS_EC2_METADATA_DISABLED": "true"}
+    assert gc.isenabled()
+    assert list_profiles(env, _pause_collector=True) == list_profiles(env)
+    assert gc.isenabled()
+    (tmp_path / "home" / ".aws" / "config").write_text("[profile broken\nregion = x\n")
+    with pytest.raises(Exception, match="Unable to parse"):
+        list_profiles(env, _pause_collector=True)
+    assert gc.isenabled()
