@@ -218,29 +218,19 @@ _DECIDING = (Status.FOUND, Status.ERROR)
 
 
 def inspect_chain(
-    ctx: Context, chain: Chain, profile: str, decided: bool = False, *, all_findings: bool = True
+    ctx: Context, chain: Chain, profile: str, decided: bool = False
 ) -> Iterator[tuple[str, Any, Finding | None, bool]]:
     """Inspect each provider in order: ``(method, inspector, finding, decided before it)``.
 
     The finding is None for a provider botocore leaves out. Below the first
     ``found`` or ``error`` (``decided``), ``ctx.reached`` is False, so nothing
-    is run there. With ``all_findings=False``, a provider whose ``absent(ctx,
-    profile)`` says it has nothing configured is skipped: its finding would be
-    ``not-found``, which decides nothing (``credchain profiles`` shows none).
+    is run there.
     """
-    for method, inspector, absent, free in _plan(ctx, chain):
+    for method, inspector, _, free in _plan(ctx, chain):
         if inspector is None:
             yield method, None, None, decided
             continue
-        if absent is not None and not all_findings and absent(ctx, profile):
-            continue
-        ctx.reached = reached = not decided
-        if free is not None:  # {reached: finding}, shared by every profile
-            finding = free.get(reached)
-            if finding is None:
-                finding = free[reached] = _inspect(ctx, inspector, profile)
-        else:
-            finding = _inspect(ctx, inspector, profile)
+        finding = _step(ctx, inspector, free, profile, decided)
         yield method, inspector, finding, decided
         decided = decided or finding.status in _DECIDING
 
@@ -248,22 +238,30 @@ def inspect_chain(
 def present_findings(
     ctx: Context, chain: Chain, profile: str, decided: bool = False
 ) -> list[tuple[str, Finding]]:
-    """``(method, finding)`` of what ``inspect_chain(..., all_findings=False)`` yields
-    with a finding: the same steps as a plain loop, for a listing of every profile."""
+    """``(method, finding)`` of the providers :func:`inspect_chain` would inspect, less
+    those whose ``absent(ctx, profile)`` says nothing is configured: their finding would
+    be ``not-found``, which decides nothing (``credchain profiles`` shows none)."""
     found = []
     for method, inspector, absent, free in _plan(ctx, chain):
         if inspector is None or (absent is not None and absent(ctx, profile)):
             continue
-        ctx.reached = reached = not decided
-        if free is not None:  # {reached: finding}, shared by every profile
-            finding = free.get(reached)
-            if finding is None:
-                finding = free[reached] = _inspect(ctx, inspector, profile)
-        else:
-            finding = _inspect(ctx, inspector, profile)
+        finding = _step(ctx, inspector, free, profile, decided)
         found.append((method, finding))
         decided = decided or finding.status in _DECIDING
     return found
+
+
+def _step(
+    ctx: Context, inspector: Any, free: dict[bool, Finding] | None, profile: str, decided: bool
+) -> Finding:
+    """One provider's finding; a profile-free one's (``free``) is shared by every profile."""
+    ctx.reached = reached = not decided
+    if free is None:
+        return _inspect(ctx, inspector, profile)
+    finding = free.get(reached)
+    if finding is None:
+        finding = free[reached] = _inspect(ctx, inspector, profile)
+    return finding
 
 
 def _plan(ctx: Context, chain: Chain) -> tuple[tuple[str, Any, Any, Any], ...]:

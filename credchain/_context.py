@@ -54,10 +54,6 @@ class Context:
         self.timeout = timeout
         self.is_process_env = is_process_env
         self.reached = True  # False while inspecting below the winner: run nothing there
-        # Sets that keep scrub's index of their values as they grow (see _mask.SecretSet),
-        # made on first use: a network probe can start before credchain._mask loads.
-        self._secrets: set[str] | None = None
-        self._key_ids: set[str] | None = None
         self._ini_cache: dict[str, Any] = {}
         self._profile_maps: dict[str, Any] = {}
         self._line_index: dict[str, dict[tuple[str, str], int]] = {}
@@ -76,31 +72,21 @@ class Context:
         self._clock = clock
         self._now: datetime.datetime | None = None
 
-    @property
+    # Sets that keep scrub's index of their values as they grow (see _mask.SecretSet),
+    # made on first use: a network probe can start before credchain._mask loads.
+    @functools.cached_property
     def secrets(self) -> set[str]:
         """The secret values read in this inspection: never printed."""
-        if self._secrets is None:
-            from credchain._mask import SecretSet
+        from credchain._mask import SecretSet
 
-            self._secrets = SecretSet()
-        return self._secrets
+        return SecretSet()
 
-    @secrets.setter
-    def secrets(self, value: set[str]) -> None:
-        self._secrets = value
-
-    @property
+    @functools.cached_property
     def key_ids(self) -> set[str]:
         """The access key ids read in this inspection: printed only masked."""
-        if self._key_ids is None:
-            from credchain._mask import SecretSet
+        from credchain._mask import SecretSet
 
-            self._key_ids = SecretSet(key_ids=True)
-        return self._key_ids
-
-    @key_ids.setter
-    def key_ids(self, value: set[str]) -> None:
-        self._key_ids = value
+        return SecretSet(key_ids=True)
 
     def now(self) -> datetime.datetime:
         """The inspection's aware "now" (read once from the clock), to judge expiries by."""

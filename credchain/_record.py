@@ -180,7 +180,7 @@ def _build(cls: Any, frozen: bool) -> Any:
     shown = [(f.name, f.repr) for f in fields if f.repr is not False]
     compared = _values([f.name for f in fields if f.eq])
     hashed = _values([f.name for f in fields if f.hash])
-    every = attrgetter(*names) if len(names) > 1 else _values(names)
+    every = _values(names)
 
     def __repr__(self: Any) -> str:
         parts = (f"{n}={_show(how, getattr(self, n))}" for n, how in shown)
@@ -191,18 +191,14 @@ def _build(cls: Any, frozen: bool) -> Any:
             return NotImplemented
         return bool(compared(self) == compared(other))
 
-    def __ne__(self: Any, other: object) -> bool:
-        result = __eq__(self, other)
-        return result if result is NotImplemented else not result
-
     def __getstate__(self: Any) -> tuple[Any, ...]:
-        return tuple(every(self))
+        return every(self)
 
     def __setstate__(self: Any, state: tuple[Any, ...]) -> None:
         for name, value in zip(names, state, strict=True):
             object.__setattr__(self, name, value)
 
-    ns.update(__repr__=__repr__, __eq__=__eq__, __ne__=__ne__)
+    ns.update(__repr__=__repr__, __eq__=__eq__)  # != is derived from ==
     ns.update(__getstate__=__getstate__, __setstate__=__setstate__)
     if frozen:
         key = cls.__qualname__
