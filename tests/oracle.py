@@ -617,7 +617,8 @@ def compare_chain(oracle: Outcome, report: credchain.Report, label: str = "expla
             problems.append(
                 f"{label}: {p.method} is {p.status.value}, but botocore's load() there "
                 f"{'returns ' + str(truth) if truth != 'credentials' else 'returns credentials'}"
-                f" (expected {' or '.join(sorted(s.value for s in allowed))})"
+                f" (expected {' or '.join(sorted(s.value for s in allowed))}; credchain says"
+                f" {p.raises or ''} {p.reason!r})"
             )
         elif load["result"] == "credentials" and load.get("method") != p.method:
             problems.append(f"{label}: {p.method}'s load() gave {load.get('method')} credentials")
