@@ -37,7 +37,10 @@ if TYPE_CHECKING:
     from typing_extensions import Self
 
 # Access key ids (AKIA…, ASIA…, and the other IAM unique-id prefixes) anywhere in free text.
-_KEY_ID = re.compile(r"\b(A3T[A-Z0-9]|AKIA|ASIA|AGPA|AIDA|AROA|AIPA|ANPA|ANVA|ASCA)[A-Z0-9]{12,}\b")
+# An access key id: one of the prefixes, then 12 or more of [A-Z0-9], as a whole word.
+# Written to start with a literal "A" (then "no word character before it"), so that a
+# search skips to each "A" instead of trying the alternatives at every position.
+_KEY_ID = re.compile(r"A(?<!\wA)(?:3T[A-Z0-9]|KIA|SIA|GPA|IDA|ROA|IPA|NPA|NVA|SCA)[A-Z0-9]{12,}\b")
 _KEY_ID_PREFIXES = ("A3T", "AKIA", "ASIA", "AGPA", "AIDA", "AROA", "AIPA", "ANPA", "ANVA", "ASCA")
 # Anything that looks like a secret access key or a long token (40+ base64-ish characters).
 _LONG_SECRET = re.compile(r"[A-Za-z0-9/+=_\-]{40,}")
@@ -108,6 +111,8 @@ _QUOTED_ASSIGN = re.compile(
 _PLAIN_ASSIGN = re.compile(
     r"(?P<k>" + _KEY + r")(?P<sep>[ \t]*=[ \t]*|:[ \t]*)(?P<v>" + _VALUE + r")"
 )
+# What must follow a key's word for either assignment to match: its quote, then ":" or "=".
+_SEPARATOR_AFTER = re.compile(r"[A-Za-z0-9_.\-]*[\\\"']*\s*[:=]")
 _PROSE = re.compile(r"[a-z]+ [a-z]")
 _ASCII_LOWER = str.maketrans(string.ascii_uppercase, string.ascii_lowercase)
 _KEY_CHARS = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_.-")
@@ -147,10 +152,11 @@ def _hide_assignments(text: str, lowered: str) -> str:
     for name in _NAMES:
         i = lowered.find(name)
         while i >= 0:
-            k = i
-            while k > 0 and text[k - 1] in _KEY_CHARS:
-                k -= 1
-            starts.add(k)
+            if _SEPARATOR_AFTER.match(text, i):  # else no assignment can start in this word
+                k = i
+                while k > 0 and text[k - 1] in _KEY_CHARS:
+                    k -= 1
+                starts.add(k)
             i = lowered.find(name, i + 1)
     edits: list[tuple[int, int, str]] = []
     end = -1
@@ -243,6 +249,11 @@ def known_secrets(
         yield
     finally:
         _KNOWN.reset(token)
+
+
+def known_secrets_in_effect() -> bool:
+    """Whether a :func:`known_secrets` block is in effect in this thread/task."""
+    return bool(_KNOWN.get())
 
 
 @functools.lru_cache(maxsize=1024)
@@ -475,8 +486,7 @@ def withhold_body(text: str) -> str:
 
 
 # One pass each instead of a test per name or prefix.
-_ANY_NAME = re.compile("|".join(map(re.escape, _NAMES)))
-_ANY_KEY_ID_PREFIX = re.compile("|".join(_KEY_ID_PREFIXES))
+_ANY_KEY_ID_PREFIX = re.compile("A(?:" + "|".join(p[1:] for p in _KEY_ID_PREFIXES) + ")")
 
 
 def _ascii_lower(text: str) -> str:
@@ -509,7 +519,7 @@ def scrub(text: str, secrets: Iterable[str | None] = (), key_ids: Iterable[str |
     if "author" in lowered or "cookie" in lowered or "metadata-token" in lowered:
         text = _HEADER.sub(lambda m: m.group(1) + m.group(2) + HIDDEN, text)
         lowered = _ascii_lower(text)
-    if ("=" in text or ":" in text) and _ANY_NAME.search(lowered):
+    if ("=" in text or ":" in text) and any(name in lowered for name in _NAMES):
         text = _hide_assignments(text, lowered)
     if _ANY_KEY_ID_PREFIX.search(text):
         text = _KEY_ID.sub(lambda m: mask_key(m.group(0)) or "", text)

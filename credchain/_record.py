@@ -124,12 +124,17 @@ def _fields(cls: type) -> list[Field]:
     return fields
 
 
-def _init(cls: type, fields: list[Field], frozen: bool) -> Callable[..., None]:
-    """Compile ``__init__``: set each field, converted, then run ``__post_init__`` if any."""
-    scope: dict[str, Any] = {"_NOTHING": _NOTHING, "_setattr_of": object.__setattr__.__get__}
+def _init(
+    cls: type, fields: list[Field], frozen: bool
+) -> tuple[Callable[..., None], dict[str, Any]]:
+    """Compile ``__init__``: set each field, converted, then run ``__post_init__`` if any.
+
+    A frozen record's fields are set through their slots' own setters (``_set<i>``,
+    bound in the returned scope once the class exists): twice as fast as
+    ``object.__setattr__``, and its ``__setattr__`` refuses.
+    """
+    scope: dict[str, Any] = {"_NOTHING": _NOTHING}
     params, body = [], []
-    if frozen:
-        body.append("_setattr = _setattr_of(self)")
     for i, f in enumerate(fields):
         value = f.alias
         if f.init:
@@ -151,14 +156,14 @@ def _init(cls: type, fields: list[Field], frozen: bool) -> Callable[..., None]:
         else:
             scope[f"_default{i}"] = f.default
             value = f"_default{i}"
-        body.append(f"_setattr({f.name!r}, {value})" if frozen else f"self.{f.name} = {value}")
+        body.append(f"_set{i}(self, {value})" if frozen else f"self.{f.name} = {value}")
     if "__post_init__" in cls.__dict__:
         body.append("self.__post_init__()")
     source = f"def __init__(self, {', '.join(params)}):\n    " + "\n    ".join(body or ["pass"])
     exec(compile(source, f"<record {cls.__qualname__}>", "exec"), scope)  # noqa: S102
     init: Callable[..., None] = scope["__init__"]
     init.__qualname__ = f"{cls.__qualname__}.__init__"
-    return init
+    return init, scope
 
 
 def _values(names: list[str]) -> Callable[[Any], tuple[Any, ...]]:
@@ -176,7 +181,7 @@ def _build(cls: Any, frozen: bool) -> Any:
     ns["__slots__"] = (*names, "__weakref__")
     ns["__record_fields__"] = tuple(fields)
     ns["__match_args__"] = tuple(f.name for f in fields if f.init)
-    ns["__init__"] = _init(cls, fields, frozen)
+    ns["__init__"], scope = _init(cls, fields, frozen)
     shown = [(f.name, f.repr) for f in fields if f.repr is not False]
     compared = _values([f.name for f in fields if f.eq])
     hashed = _values([f.name for f in fields if f.hash])
@@ -209,6 +214,9 @@ def _build(cls: Any, frozen: bool) -> Any:
         ns["__hash__"] = None
     built = type(cls)(cls.__name__, cls.__bases__, ns)
     built.__qualname__ = cls.__qualname__
+    if frozen:
+        for i, name in enumerate(names):
+            scope[f"_set{i}"] = getattr(built, name).__set__  # the slot's member descriptor
     return built
 
 
