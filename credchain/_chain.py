@@ -86,8 +86,10 @@ def build_chain(ctx: Context, explicit: bool, entries: Sequence[Any] | None = No
     set none) share one chain per inspection (``credchain profiles``).
     """
     shared = _settings_key(ctx) if entries is None else None
-    if shared is not None and (explicit, shared) in ctx.memo:
-        return ctx.memo[explicit, shared]  # type: ignore[no-any-return]
+    if shared is not None:
+        built: Chain | None = ctx.memo.get((explicit, shared))
+        if built is not None:
+            return built
     if entries is None:
         methods: tuple[Any, ...]
         methods, warnings = order(explicit)
@@ -138,13 +140,18 @@ def _settings_key(ctx: Context) -> tuple[Any, ...] | None:
     except Exception:  # botocore raises resolving them: each profile says so itself
         return None
     if scoped.keys().isdisjoint(keys):  # most profiles set none of them
-        return ("chain", *[None] * len(keys))
+        return _unset_key(len(keys))
     key = ("chain", *[scoped.get(k) for k in keys])
     try:
         hash(key)
     except TypeError:  # a nested section where a value belongs
         return None
     return key
+
+
+@cache
+def _unset_key(count: int) -> tuple[Any, ...]:
+    return ("chain", *[None] * count)
 
 
 @cache
@@ -240,15 +247,66 @@ def present_findings(
 ) -> list[tuple[str, Finding]]:
     """``(method, finding)`` of the providers :func:`inspect_chain` would inspect, less
     those whose ``absent(ctx, profile)`` says nothing is configured: their finding would
-    be ``not-found``, which decides nothing (``credchain profiles`` shows none)."""
+    be ``not-found``, which decides nothing (``credchain profiles`` shows none).
+
+    A provider declaring ``absent_without`` (keys without any of which it is absent)
+    is not even tested for a profile holding none of them.
+    """
     found = []
-    for method, inspector, absent, free in _plan(ctx, chain):
-        if inspector is None or (absent is not None and absent(ctx, profile)):
+    for method, inspector, absent, free in _present_steps(ctx, chain, profile):
+        if absent is not None and absent(ctx, profile):
             continue
-        finding = _step(ctx, inspector, free, profile, decided)
+        ctx.reached = reached = not decided
+        if free is None:
+            finding = _inspect(ctx, inspector, profile)
+        else:  # a profile-free inspector: shared by every profile
+            finding = free.get(reached)
+            if finding is None:
+                finding = free[reached] = _inspect(ctx, inspector, profile)
         found.append((method, finding))
-        decided = decided or finding.status in _DECIDING
+        if not decided:
+            decided = finding.status in _DECIDING
     return found
+
+
+_Steps = tuple[tuple[str, Any, Any, Any], ...]
+
+
+def _present_steps(ctx: Context, chain: Chain, profile: str) -> _Steps:
+    """The steps of :func:`_plan` that may be present for ``profile``: those whose
+    ``absent_without`` keys meet the profile's (worked out once per set of keys met)."""
+    memo = ctx.memo.get(("present", id(chain.providers)))
+    if memo is None or memo[0] is not chain.providers:
+        plan = _plan(ctx, chain)
+        keys: set[str] = set()
+        for _, inspector, _, _ in plan:
+            keys.update(getattr(inspector, "absent_without", None) or ())
+        by_met: dict[frozenset[str] | None, _Steps] = {}
+        memo = ctx.memo["present", id(chain.providers)] = (
+            chain.providers,
+            plan,
+            frozenset(keys),
+            by_met,
+        )
+    _, plan, triggers, by_met = memo
+    try:
+        section = ctx.profiles().get(profile, {})
+        met: frozenset[str] | None = frozenset(triggers.intersection(section))
+    except Exception:  # botocore raises loading the files: every provider says so
+        met = None
+    steps: _Steps | None = by_met.get(met)
+    if steps is None:
+        steps = by_met[met] = tuple(
+            step
+            for step in plan
+            if step[1] is not None
+            and (
+                met is None
+                or (without := getattr(step[1], "absent_without", None)) is None
+                or not without.isdisjoint(met)
+            )
+        )
+    return steps
 
 
 def _step(

@@ -410,19 +410,20 @@ def _assert_role(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
 
 
 def _profiles(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
-    from credchain._profiles import list_profiles, render
+    from credchain._profiles import collector_paused, list_profiles, render
 
     if args.names:  # for shell completion: one name a line, nothing else, no chain walked
         from credchain._profiles import profile_names
 
         out.write("".join(f"{name}\n" for name in profile_names()))
         return OK
-    report = list_profiles(_pause_collector=True)
-    if args.json:
-        out.write(report.to_json() + "\n")
-    else:
-        paint = painter(use_color(out, args.no_color))
-        out.write(render(report, paint, width=max(terminal_width(out), 60)) + "\n")
+    with collector_paused():
+        report = list_profiles(_collect_parse=True)
+        if args.json:
+            out.write(report.to_json() + "\n")
+        else:
+            paint = painter(True) if use_color(out, args.no_color) else None
+            out.write(render(report, paint, width=max(terminal_width(out), 60)) + "\n")
     if args.strict and any(row.problems or row.status != "ok" for row in report.rows):
         return FAIL
     return OK

@@ -134,10 +134,15 @@ class Context:
 
     def var(self, name: str) -> Any:
         """``Session.get_config_variable(name)``: instance, env, scoped config, default."""
+        kind = _KINDS.get(name)
+        if kind is None:
+            config_name, _, _, typecast = _botocore.session_variable(name)
+            kind = _KINDS[name] = (config_name is not None, typecast is None)
+        scoped, untyped = kind
+        # An instance variable wins as it is, unless botocore converts it.
+        if untyped and (value := self.instance_vars.get(name)) is not None:
+            return value
         # A variable without a config key never reads the profile: one entry serves all.
-        scoped = _SCOPED.get(name)
-        if scoped is None:
-            scoped = _SCOPED[name] = _botocore.session_variable(name)[0] is not None
         profile = self.instance_vars.get("profile") if scoped else 0
         key = (name, self.instance_vars.get(name), profile)
         value = self._vars.get(key, _UNSET)
@@ -324,11 +329,20 @@ class Context:
     # -- secrets ---------------------------------------------------------------------------
 
     def _collect_secrets(self, sections: Mapping[str, Any]) -> None:
+        """:meth:`note_value` for every value of a parsed file, one kind lookup per key."""
+        kinds: dict[str, str | None] = {}
         for values in sections.values():
             if isinstance(values, Mapping):
                 for key, value in values.items():
-                    if isinstance(value, str):
-                        self.note_value(key, value)
+                    if not isinstance(value, str) or not value:
+                        continue
+                    kind = kinds.get(key, _UNSET)
+                    if kind is _UNSET:
+                        kind = kinds[key] = value_kind(key)
+                    if kind == "key id":
+                        self.key_ids.add(value)
+                    elif kind == "secret":
+                        self.secrets.add(value)
 
     def note_value(self, key: str, value: Any) -> None:
         """Remember values that must never be printed (by the name they are stored under)."""
@@ -400,8 +414,9 @@ def value_kind(key: str) -> str | None:
 
 
 _UNSET = object()
-# Session variable name -> whether it has a config key (botocore's table is fixed).
-_SCOPED: dict[str, bool] = {}
+# Session variable name -> (whether it has a config key, whether it has no type
+# conversion): botocore's table is fixed.
+_KINDS: dict[str, tuple[bool, bool]] = {}
 
 
 def _announced(

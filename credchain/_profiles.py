@@ -11,19 +11,21 @@ again each time (over a second per profile with files that size).
 
 from __future__ import annotations
 
+import contextlib
 import gc
 import json
 import os
 import re
 import stat
 import textwrap
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from typing import Any
 
 from credchain._botocore import session_variable
+from credchain._chain import build_chain, inspect_chain, present_findings
 from credchain._context import Context, value_kind
-from credchain._mask import mask_key, scrub
-from credchain._record import evolve, record
+from credchain._mask import known_secrets_in_effect, mask_key, scrub
+from credchain._record import record
 from credchain._report import Status
 from credchain._settings import Setting, profile_location, resolve
 from credchain.providers import Finding
@@ -32,8 +34,11 @@ WIDTH = 100
 WORLD_READABLE = "world-readable file"
 SECRET_KEYS = ("aws_secret_access_key", "aws_session_token", "aws_security_token")
 # Sentences of a winner's reason that say its deferred first use will fail.
-_DEFERRED_FAILURE = re.compile(r"will fail|expired|unreadable", re.IGNORECASE)
+_FAILURE_WORDS = ("will fail", "expired", "unreadable")
+_DEFERRED_FAILURE = re.compile("|".join(_FAILURE_WORDS), re.IGNORECASE)
 _SENTENCE = re.compile(r"(?<=[.!?])\s+(?=[A-Z])")
+# A sentence's end and the space after it: _SENTENCE with the end's mark, faster to find.
+_BOUNDARY = re.compile(r"(?P<end>[.!?])\s+(?=[A-Z])")
 # Read once: each ``Status.X`` is an enum lookup, and a listing compares ~15 per profile.
 _ERROR, _FOUND, _UNKNOWN = Status.ERROR, Status.FOUND, Status.UNKNOWN
 
@@ -126,7 +131,7 @@ class ProfilesReport:
 
 
 def list_profiles(
-    env: Mapping[str, str] | None = None, *, _pause_collector: bool = False
+    env: Mapping[str, str] | None = None, *, _collect_parse: bool = False
 ) -> ProfilesReport:
     """Walk botocore's chain for every profile of the config and credentials files, offline.
 
@@ -151,31 +156,41 @@ def list_profiles(
     )
     config_file = ctx.expand(ctx.var("config_file"))
     credentials_file = ctx.expand(ctx.var("credentials_file"))
-    # The command line owns its process, and runs the listing without the cycle collector:
-    # its passes over the parsed files cost more the larger they are, and only the
-    # parser makes cycles (configparser's section proxies), collected once it is done.
-    paused = _pause_collector and gc.isenabled()
-    if paused:
-        gc.disable()
-    try:
-        names = list(ctx.profiles())  # parses both files, or raises
-        if paused:
-            gc.collect()
-        # Only files that hold secrets, and only regular files (a path may name a directory).
-        exposed = {
-            p: m
-            for p in dict.fromkeys((config_file, credentials_file))
-            if (m := _world_readable(p)) and _file_has_secret(ctx, p, config_file)
-        }
-        rows = [_row(ctx, name, exposed, config_file, credentials_file) for name in names]
-    finally:
-        if paused:
-            gc.enable()
+    if not known_secrets_in_effect():
+        ctx.memo[_PLAIN] = {}
+    names = list(ctx.profiles())  # parses both files, or raises
+    if _collect_parse:  # see collector_paused
+        gc.collect()
+    # Only files that hold secrets, and only regular files (a path may name a directory).
+    exposed = {
+        p: m
+        for p in dict.fromkeys((config_file, credentials_file))
+        if (m := _world_readable(p)) and _file_has_secret(ctx, p, config_file)
+    }
+    rows = [_row(ctx, name, exposed, config_file, credentials_file) for name in names]
     warnings = tuple(
         f"{path} is readable by every user (mode {mode}): chmod 600 {path}"
         for path, mode in exposed.items()
     )
     return ProfilesReport(config_file, credentials_file, _botocore.version(), tuple(rows), warnings)
+
+
+@contextlib.contextmanager
+def collector_paused() -> Iterator[None]:
+    """The cycle collector off for the block: ``credchain profiles`` owns its process.
+
+    The collector's passes over the parsed files and the rows cost more the larger
+    they are, and only botocore's parser makes cycles (configparser's section
+    proxies): ``list_profiles(_collect_parse=True)`` collects them once, after the
+    parse, so the memory they hold serves the rows.
+    """
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
 
 
 def profile_names(env: Mapping[str, str] | None = None) -> list[str]:
@@ -218,8 +233,6 @@ def walk(
     With ``all_findings=False``, providers with nothing configured are not
     inspected and have no finding (a row shows no ``not-found`` finding).
     """
-    from credchain._chain import build_chain, inspect_chain, present_findings
-
     ctx.instance_vars["profile"] = name
     chain = build_chain(ctx, True)
     decided = chain.build_error is not None
@@ -236,18 +249,26 @@ def walk(
 def _row(
     ctx: Context, name: str, exposed: dict[str, str], config_file: str, creds_file: str
 ) -> ProfileRow:
-    findings, build_error = walk(ctx, name, all_findings=False)
+    ctx.instance_vars["profile"] = name
+    chain = build_chain(ctx, True)
+    build_error = chain.build_error
+    findings = present_findings(ctx, chain, name, build_error is not None)
     clean = _cleaner(ctx, name)
     problems: list[Problem] = []
     winner: tuple[str, Finding] | None = None
     failed: tuple[str, Finding] | None = None
     raises = None
+    unchecked: list[str] = []
     if build_error is not None:
         raises = type(build_error).__name__
         text = f"botocore raises {raises} before any provider: {clean(str(build_error))}"
         problems.append(Problem(raises, text))
     for method, f in findings:
-        if f.status is _ERROR:
+        status = f.status
+        if status is _FOUND:
+            if raises is None and winner is None:
+                winner = (method, f)
+        elif status is _ERROR:
             kind = f.raises or "error"
             if raises is None and winner is None:
                 failed, raises = (method, f), f.raises
@@ -255,49 +276,56 @@ def _row(
             else:  # botocore stops before it, but it is still wrong
                 text = f"{method} would raise {kind} if reached: {clean(f.reason)}"
             problems.append(Problem(kind, text))
-        elif f.status is _FOUND and raises is None and winner is None:
-            winner = (method, f)
+        elif status is _UNKNOWN:
+            unchecked.append(method)
+    notes: tuple[str, ...] = ()
     if winner is not None:
-        for sentence in _deferred_failures(ctx, [winner[1].reason, *winner[1].details]):
+        found = winner[1]
+        for sentence in _deferred_failures(ctx, found.reason, found.details):
             kind = "expired token" if "expired" in sentence else "fails at first use"
             problems.append(Problem(kind, f"{winner[0]}: {clean(sentence)}"))
+        if winner[0] == "assume-role":
+            config = ctx.profiles().get(name, {})
+            if config.get("mfa_serial") and config.get("role_arn"):
+                notes = (
+                    "mfa_serial is set: botocore will prompt for an MFA code at first use "
+                    "(a run without a terminal fails there).",
+                )
     for path, mode in exposed.items():
         if _has_secret(ctx, name, path, config_file, creds_file):
             text = f"its keys are in {path}, which every user can read (mode {mode})"
             problems.append(Problem(WORLD_READABLE, text))
-    notes = []
-    if winner is not None and winner[0] == "assume-role":
-        config = ctx.profiles().get(name, {})
-        if config.get("mfa_serial") and config.get("role_arn"):
-            notes.append(
-                "mfa_serial is set: botocore will prompt for an MFA code at first use "
-                "(a run without a terminal fails there)."
-            )
-    shown = winner or failed
-    region = _region(ctx)
+    region, region_source = _region(ctx)
+    shown = (winner or failed or (None, None))[1]
+    if shown is None:
+        return ProfileRow(
+            name, None, raises, None, None, None, None, tuple(problems), tuple(unchecked),
+            notes, None, None, region, region_source,
+        )  # fmt: skip
     return ProfileRow(
-        profile=name,
-        winner=winner[0] if winner else None,
-        raises=raises,
-        error=failed[0] if failed else None,
-        role_arn=shown[1].role_arn if shown else None,
-        access_key=mask_key(shown[1].access_key) if shown else None,
-        source=clean(shown[1].source) if shown and shown[1].source else None,
-        problems=tuple(problems),
-        unchecked=tuple([m for m, f in findings if f.status is _UNKNOWN]),
-        notes=tuple(notes),
-        role_name=shown[1].role_name if shown else None,
-        account=shown[1].account if shown else None,
-        region=None if region.value is None else str(region.value),
-        region_source=region.source,
+        name,
+        winner[0] if winner else None,
+        raises,
+        failed[0] if failed else None,
+        shown.role_arn,
+        mask_key(shown.access_key),
+        clean(shown.source) if shown.source else None,
+        tuple(problems),
+        tuple(unchecked),
+        notes,
+        shown.role_name,
+        shown.account,
+        region,
+        region_source,
     )
 
 
 _PROFILE_ARGUMENT = frozenset({"profile"})
 
 
-def _region(ctx: Context) -> Setting:
-    """``region`` as ``Session(profile=name)`` resolves it, for the profile being walked.
+def _region(ctx: Context) -> tuple[str | None, str]:
+    """``region`` as ``Session(profile=name)`` resolves it, for the profile being walked:
+    (its value as shown, its source).
 
     A profile that sets no region gets what every such profile gets (the
     environment's, or none): resolved once per listing while no secret is added.
@@ -307,29 +335,31 @@ def _region(ctx: Context) -> Setting:
     try:
         configured = ctx.scoped_config().get("region")
     except Exception:
-        return resolve(ctx, "region", _PROFILE_ARGUMENT)
+        return _shown_region(resolve(ctx, "region", _PROFILE_ARGUMENT))
     counts = (ctx.instance_vars.get("region"), len(ctx.secrets), len(ctx.key_ids))
     if configured is None:
         key: tuple[Any, ...] = ("region-unset", *counts)
-        if key not in ctx.memo:
-            ctx.memo[key] = resolve(ctx, "region", _PROFILE_ARGUMENT)
-        region: Setting = ctx.memo[key]
-        return region
+        unset: tuple[str | None, str] | None = ctx.memo.get(key)
+        if unset is None:
+            unset = ctx.memo[key] = _shown_region(resolve(ctx, "region", _PROFILE_ARGUMENT))
+        return unset
     if not isinstance(configured, str) or not _region_from_section(ctx):
-        return resolve(ctx, "region", _PROFILE_ARGUMENT)
+        return _shown_region(resolve(ctx, "region", _PROFILE_ARGUMENT))
     key = ("region-set", configured, *counts)
-    shared: Setting | None = ctx.memo.get(key)
-    if shared is None:
-        shared = resolve(ctx, "region", _PROFILE_ARGUMENT)
-        if shared.error is not None:
-            return shared
-        ctx.memo[key] = shared
-        return shared
+    value: str | None = ctx.memo.get(key)
+    if value is None:
+        setting = resolve(ctx, "region", _PROFILE_ARGUMENT)
+        if setting.error is None:
+            ctx.memo[key] = _shown_region(setting)[0]
+        return _shown_region(setting)
     try:
-        source = profile_location(ctx, ctx.var("profile") or "default", "region")
+        return value, profile_location(ctx, ctx.var("profile") or "default", "region")
     except Exception:
-        return resolve(ctx, "region", _PROFILE_ARGUMENT)
-    return evolve(shared, source=source)
+        return _shown_region(resolve(ctx, "region", _PROFILE_ARGUMENT))
+
+
+def _shown_region(region: Setting) -> tuple[str | None, str]:
+    return None if region.value is None else str(region.value), region.source
 
 
 def _region_from_section(ctx: Context) -> bool:
@@ -337,38 +367,58 @@ def _region_from_section(ctx: Context) -> bool:
     instance variable and none of the variable's environment variables overrides it."""
     if ctx.instance_vars.get("region") is not None:
         return False
-    env_names = session_variable("region")[1]
-    names = [env_names] if isinstance(env_names, str) else list(env_names or ())
-    return not any(name in ctx.env for name in names)
+    overridden: bool | None = ctx.memo.get("region-env")
+    if overridden is None:
+        env_names = session_variable("region")[1]
+        names = [env_names] if isinstance(env_names, str) else list(env_names or ())
+        overridden = ctx.memo["region-env"] = any(name in ctx.env for name in names)
+    return not overridden
 
 
-def _deferred_failures(ctx: Context, texts: list[str]) -> list[str]:
-    """From the first sentence that says first use will fail, to the end of that text.
+def _deferred_failures(ctx: Context, reason: str, details: tuple[str, ...]) -> list[str]:
+    """From the first sentence that says first use will fail, to the end of that text,
+    for the winner's reason and each of its details.
 
     Memoised per text: the hops of a source-profile chain are the same strings
     in every profile above them.
     """
-    memo: dict[str, str | None] = ctx.memo.setdefault("deferred-failures", {})
     found = []
-    for text in texts:
-        # Most texts say nothing of the kind (no sentence can match if the text does not).
-        if not _may_say_deferred_failure(text):
+    for text in (reason, *details) if details else (reason,):
+        at = _first_failure_word(text)
+        if at < 0:  # most texts say nothing of the kind
             continue
+        memo: dict[str, str] = ctx.memo.setdefault("deferred-failures", {})
         if text not in memo:
-            sentences = _SENTENCE.split(text)
-            hit = next((i for i, s in enumerate(sentences) if _DEFERRED_FAILURE.search(s)), None)
-            memo[text] = " ".join(sentences[hit:]) if hit is not None else None
-        if (sentence := memo[text]) is not None:
-            found.append(sentence)
+            memo[text] = _from_sentence_at(text, at)
+        found.append(memo[text])
     return found
 
 
-def _may_say_deferred_failure(text: str) -> bool:
-    """``_DEFERRED_FAILURE.search(text)``, with plain substring tests for ASCII text."""
+def _first_failure_word(text: str) -> int:
+    """Where ``_DEFERRED_FAILURE`` first matches in ``text`` (-1: nowhere); for ASCII
+    text, where its lowered form first holds one of the words."""
     if not text.isascii():  # case-insensitive matching beyond ASCII: the expression's own
-        return _DEFERRED_FAILURE.search(text) is not None
+        m = _DEFERRED_FAILURE.search(text)
+        return -1 if m is None else m.start()
     lowered = text.lower()
-    return "will fail" in lowered or "expired" in lowered or "unreadable" in lowered
+    if "will fail" not in lowered and "expired" not in lowered and "unreadable" not in lowered:
+        return -1
+    return min(i for i in map(lowered.find, _FAILURE_WORDS) if i >= 0)
+
+
+def _from_sentence_at(text: str, at: int) -> str:
+    """The sentences of ``text`` from the one holding position ``at`` to the end, joined
+    by single spaces, as ``" ".join(_SENTENCE.split(text)[i:])`` (no word of
+    ``_DEFERRED_FAILURE`` spans sentences: none holds a sentence's end)."""
+    start = 0
+    for boundary in _BOUNDARY.finditer(text, 0, at + 1):  # + 1: its lookahead
+        start = boundary.end()
+    rest = text[start:]
+    return rest if _BOUNDARY.search(rest) is None else _BOUNDARY.sub(_one_space, rest)
+
+
+def _one_space(boundary: re.Match[str]) -> str:
+    return boundary.group("end") + " "
 
 
 def _has_secret(ctx: Context, name: str, path: str, config_file: str, creds_file: str) -> bool:
@@ -386,14 +436,28 @@ def _cleaner(ctx: Context, name: str) -> Callable[[str], str]:
     """``scrub`` with the secrets of this profile and its source profiles only.
 
     The shared context knows every secret of every profile; scrubbing each line
-    with all of them would make the listing quadratic.
+    with all of them would make the listing quadratic. A text holding none of
+    them is scrubbed once per listing: the same sentences recur across profiles.
     """
     secrets, key_ids = _chain_secrets(ctx, name)
+    plain: dict[str, str] | None = ctx.memo.get(_PLAIN)  # see list_profiles
 
     def clean(text: str) -> str:
-        return scrub(text, [s for s in secrets if s in text], [k for k in key_ids if k in text])
+        found = [s for s in secrets if s in text] if secrets else []
+        found_ids = [k for k in key_ids if k in text] if key_ids else []
+        if found or found_ids or plain is None:
+            return scrub(text, found, found_ids)
+        cleaned = plain.get(text)
+        if cleaned is None:
+            cleaned = plain[text] = scrub(text)
+        return cleaned
 
     return clean
+
+
+# ctx.memo's key for texts scrubbed without a secret of their own, shared by every
+# profile of a listing; absent when secrets made known around the listing may grow.
+_PLAIN = "plain-clean"
 
 
 def _chain_secrets(ctx: Context, name: str) -> tuple[frozenset[str], frozenset[str]]:
@@ -411,6 +475,9 @@ def _chain_secrets(ctx: Context, name: str) -> tuple[frozenset[str], frozenset[s
         sources = ctx.memo["source-profiles"] = {
             v.get("source_profile") for v in profiles.values() if isinstance(v, dict)
         }
+    section = profiles.get(name)
+    if isinstance(section, dict) and "source_profile" not in section and name not in sources:
+        return _secrets_of(section)  # most profiles: their own only, kept nowhere
     path: list[str] = []
     current: Any = name
     while isinstance(current, str) and current in profiles and current not in memo:
@@ -440,7 +507,11 @@ def _secrets_of(values: Mapping[str, Any]) -> tuple[frozenset[str], frozenset[st
     secrets, key_ids = [], []
     for key, value in values.items():
         if isinstance(value, str) and value:
-            kind = value_kind(key)
+            kind = _KINDS.get(key, _UNSEEN)
+            if kind is _UNSEEN:
+                kind = _KINDS[key] = value_kind(key)
+            if kind is None:
+                continue
             if kind == "secret":
                 secrets.append(value)
             elif kind == "key id":
@@ -448,6 +519,11 @@ def _secrets_of(values: Mapping[str, Any]) -> tuple[frozenset[str], frozenset[st
     if not secrets and not key_ids:
         return _NO_SECRETS
     return frozenset(secrets), frozenset(key_ids)
+
+
+# Key -> value_kind(key), without a call per value (a listing asks for every key).
+_KINDS: dict[str, str | None] = {}
+_UNSEEN = object()
 
 
 # -- rendering ---------------------------------------------------------------------------
@@ -533,7 +609,7 @@ def render(
 
     ``paint(status, text)`` may colour a status word; ``text`` is already padded.
     """
-    paint = paint or (lambda status, text: text)
+    painted = paint is not None
     rows = report.rows
     header = ("profile", "status", "provider", "role / key", "region", "problems")
     statuses = [r.status for r in rows]
@@ -550,9 +626,23 @@ def render(
             widths[column] -= 1
     rest = width - sum(widths) - 2 * len(widths)
 
+    # Most lines fit their columns: padded by one format, without cutting or painting.
+    plain = "  ".join(f"{{:<{w}}}" for w in widths) + "  {}"
+    w0, w1, w2, w3, w4 = widths
+
     def line(values: tuple[str, ...], status: str | None = None) -> str:
+        if (
+            (status is None or not painted)
+            and len(values[0]) <= w0
+            and len(values[1]) <= w1
+            and len(values[2]) <= w2
+            and len(values[3]) <= w3
+            and len(values[4]) <= w4
+            and len(values[5]) <= rest
+        ):
+            return plain.format(*values).rstrip()
         parts = [_cut(values[i], w).ljust(w) for i, w in enumerate(widths)]
-        if status is not None:
+        if status is not None and paint is not None:
             parts[1] = paint(status, parts[1])
         return "  ".join([*parts, _cut(values[5], rest)]).rstrip()
 

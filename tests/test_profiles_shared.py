@@ -64,7 +64,9 @@ def test_shared_region_equals_resolving_alone(
     for name in names:
         shared.instance_vars["profile"] = name
         alone = Context(env, network=False, instance_vars={"profile": name})
-        assert _region(shared) == resolve(alone, "region", _PROFILE_ARGUMENT), name
+        expected = resolve(alone, "region", _PROFILE_ARGUMENT)
+        value = None if expected.value is None else str(expected.value)
+        assert _region(shared) == (value, expected.source), name
 
 
 def test_wrapped_once_per_message_equals_wrapping_each() -> None:
@@ -85,14 +87,55 @@ def test_the_command_lines_listing_without_the_collector_is_the_same(tmp_path: P
     collector is on again afterwards, also when botocore raises reading the files."""
     import gc
 
-    from credchain._profiles import list_profiles
+    from credchain._profiles import collector_paused, list_profiles
 
     _home(tmp_path, 7)
     env = {"HOME": str(tmp_path / "home"), "AWS_EC2_METADATA_DISABLED": "true"}
     assert gc.isenabled()
-    assert list_profiles(env, _pause_collector=True) == list_profiles(env)
+    with collector_paused():
+        assert not gc.isenabled()
+        paused = list_profiles(env, _collect_parse=True)
     assert gc.isenabled()
+    assert paused == list_profiles(env)
     (tmp_path / "home" / ".aws" / "config").write_text("[profile broken\nregion = x\n")
-    with pytest.raises(Exception, match="Unable to parse"):
-        list_profiles(env, _pause_collector=True)
+    with pytest.raises(Exception, match="Unable to parse"), collector_paused():
+        list_profiles(env, _collect_parse=True)
     assert gc.isenabled()
+    gc.disable()
+    try:  # a collector off before stays off
+        with collector_paused():
+            pass
+        assert not gc.isenabled()
+    finally:
+        gc.enable()
+
+
+def test_table_lines_that_fit_are_the_same_by_the_format() -> None:
+    """Lines that fit their columns are padded by one format; the same as cutting and
+    padding each cell (which a colour or a long cell needs)."""
+    from credchain._profiles import Problem, ProfileRow, ProfilesReport, render
+
+    rnd = random.Random(11)
+    rows = []
+    for i in range(300):
+        long = rnd.random() < 0.2
+        rows.append(
+            ProfileRow(
+                profile="p" * rnd.randint(1, 40 if long else 12) + str(i),
+                winner=rnd.choice([None, "sso", "assume-role", "shared-credentials-file"]),
+                raises=rnd.choice([None, None, "ProfileNotFound"]),
+                error=None,
+                role_arn=rnd.choice(
+                    [None, "arn:aws:iam::123456789012:role/" + "R" * rnd.randint(1, 60)]
+                ),
+                access_key=rnd.choice([None, "AKIA************EY01"]),
+                source=None,
+                problems=tuple(
+                    Problem(k, "m") for k in rnd.sample(["a" * 30, "b", "c"], rnd.randint(0, 3))
+                ),
+                region=rnd.choice([None, "us-east-1", "x" * rnd.randint(1, 30)]),
+            )
+        )
+    report = ProfilesReport("/c", "/k", "1.0", tuple(rows))
+    for width in (60, 100, 200):
+        assert render(report, None, width) == render(report, lambda s, t: t, width)

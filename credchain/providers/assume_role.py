@@ -54,6 +54,9 @@ class AssumeRoleProvider:
 
     METHOD: ClassVar[str] = "assume-role"
     CANONICAL_NAME: ClassVar[None] = None
+    #: Keys of the profile (``Session.full_config``'s section) without any of which
+    #: :meth:`absent` is True: a listing tests only profiles holding one of them.
+    absent_without: ClassVar[frozenset[str]] = frozenset({ROLE_ARN})
 
     sources: Sequence[Any]
     profile_chain: Callable[[], Sequence[Provider]]

@@ -27,6 +27,9 @@ class ConfigProvider:
 
     METHOD: ClassVar[str] = "config-file"
     CANONICAL_NAME: ClassVar[str] = "SharedConfig"
+    #: Keys of the profile (``Session.full_config``'s section) without any of which
+    #: :meth:`absent` is True: a listing tests only profiles holding one of them.
+    absent_without: ClassVar[frozenset[str]] = frozenset({ACCESS_KEY})
 
     def absent(self, ctx: Context, profile: str) -> bool:
         """Whether :meth:`inspect` would say ``not-found`` (listings skip it then)."""

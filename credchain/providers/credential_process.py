@@ -30,6 +30,9 @@ class ProcessProvider:
 
     METHOD: ClassVar[str] = "custom-process"
     CANONICAL_NAME: ClassVar[None] = None
+    #: Keys of the profile (``Session.full_config``'s section) without any of which
+    #: :meth:`absent` is True: a listing tests only profiles holding one of them.
+    absent_without: ClassVar[frozenset[str]] = frozenset({"credential_process"})
 
     def absent(self, ctx: Context, profile: str) -> bool:
         """Whether :meth:`inspect` would say ``not-found`` (listings skip it then)."""

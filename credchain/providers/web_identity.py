@@ -24,6 +24,8 @@ CONFIG_TO_ENV = {
     "role_arn": "AWS_ROLE_ARN",
 }
 
+_TOKEN_FILE_KEY = frozenset({"web_identity_token_file"})
+
 
 @record
 class AssumeRoleWithWebIdentityProvider:
@@ -33,6 +35,12 @@ class AssumeRoleWithWebIdentityProvider:
     CANONICAL_NAME: ClassVar[None] = None
 
     disable_env_vars: bool = False
+
+    @property
+    def absent_without(self) -> frozenset[str] | None:
+        """Keys of the profile without any of which :meth:`absent` is True (None: the
+        environment may name a token file)."""
+        return None if not self.disable_env_vars else _TOKEN_FILE_KEY
 
     def absent(self, ctx: Context, profile: str) -> bool:
         """Whether :meth:`inspect` would say ``not-found`` (listings skip it then)."""
