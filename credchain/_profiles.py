@@ -292,7 +292,7 @@ def _row(
                     "(a run without a terminal fails there).",
                 )
     for path, mode in exposed.items():
-        if _has_secret(ctx, name, path, config_file, creds_file):
+        if name in _holding_secrets(ctx, path, creds_file):
             text = f"its keys are in {path}, which every user can read (mode {mode})"
             problems.append(Problem(WORLD_READABLE, text))
     region, region_source = _region(ctx)
@@ -421,15 +421,23 @@ def _one_space(boundary: re.Match[str]) -> str:
     return boundary.group("end") + " "
 
 
-def _has_secret(ctx: Context, name: str, path: str, config_file: str, creds_file: str) -> bool:
-    try:
-        if path == creds_file:
-            section = ctx.ini(path).get(name, {})
-        else:
-            section = ctx.config_file_profiles(path)["profiles"].get(name, {})
-    except Exception:
-        return False
-    return any(k in section for k in SECRET_KEYS)
+def _holding_secrets(ctx: Context, path: str, creds_file: str) -> frozenset[str]:
+    """The profiles whose section in the file holds a secret key or token (once per file)."""
+    key = ("holding-secrets", path, path == creds_file)
+    holding: frozenset[str] | None = ctx.memo.get(key)
+    if holding is None:
+        try:
+            if path == creds_file:
+                sections = ctx.ini(path)
+            else:
+                sections = ctx.config_file_profiles(path)["profiles"]
+            holding = frozenset(
+                name for name, section in sections.items() if any(k in section for k in SECRET_KEYS)
+            )
+        except Exception:
+            holding = frozenset()
+        ctx.memo[key] = holding
+    return holding
 
 
 def _cleaner(ctx: Context, name: str) -> Callable[[str], str]:
