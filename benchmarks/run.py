@@ -406,7 +406,7 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=11, help="pairs per fast row")
     parser.add_argument("--quick", action="store_true", help="smaller files, fewer pairs")
     parser.add_argument(
-        "--profile-pairs", type=int, default=3, help="pairs for 10,000 profiles (half for 50,000)"
+        "--profile-pairs", type=int, default=7, help="pairs for 10,000 profiles (half for 50,000)"
     )
     parser.add_argument("--markdown", action="store_true", help="print Markdown")
     parser.add_argument("--update-docs", action="store_true", help=f"rewrite {DOCS.name}")
