@@ -250,10 +250,13 @@ def present_findings(
     be ``not-found``, which decides nothing (``credchain profiles`` shows none).
 
     A provider declaring ``absent_without`` (keys without any of which it is absent)
-    is not even tested for a profile holding none of them.
+    is not even tested for a profile holding none of them. The profile-free providers
+    that end the chain give every profile the same findings, given whether the chain
+    is decided before them: those are worked out once for each.
     """
+    steps, tail = _present_steps(ctx, chain, profile)
     found = []
-    for method, inspector, absent, free in _present_steps(ctx, chain, profile):
+    for method, inspector, absent, free in steps:
         if absent is not None and absent(ctx, profile):
             continue
         ctx.reached = reached = not decided
@@ -266,29 +269,66 @@ def present_findings(
         found.append((method, finding))
         if not decided:
             decided = finding.status in _DECIDING
+    if tail.steps:
+        done = tail.done.get(decided)
+        if done is None:
+            done = tail.done[decided] = _free_tail(ctx, tail.steps, profile, decided)
+        found += done[0]
+        ctx.reached = done[1]
     return found
+
+
+def _free_tail(
+    ctx: Context, steps: _Steps, profile: str, decided: bool
+) -> tuple[list[tuple[str, Finding]], bool]:
+    """The findings of profile-free steps (the loop above), and ``ctx.reached`` after them."""
+    found = []
+    for method, inspector, _, free in steps:
+        ctx.reached = reached = not decided
+        finding = free.get(reached)
+        if finding is None:
+            finding = free[reached] = _inspect(ctx, inspector, profile)
+        found.append((method, finding))
+        if not decided:
+            decided = finding.status in _DECIDING
+    return found, ctx.reached
 
 
 _Steps = tuple[tuple[str, Any, Any, Any], ...]
 
 
-def _present_steps(ctx: Context, chain: Chain, profile: str) -> _Steps:
-    """The steps of :func:`_plan` that may be present for ``profile``: those whose
-    ``absent_without`` keys meet the profile's (worked out once per set of keys met)."""
+@record(frozen=False)
+class _Tail:
+    """The profile-free steps that end a plan (no absent test), and their findings per
+    whether the chain is decided before them: (findings, ``ctx.reached`` after them)."""
+
+    steps: _Steps
+    done: dict[bool, tuple[list[tuple[str, Finding]], bool]]
+
+
+def _present_steps(ctx: Context, chain: Chain, profile: str) -> tuple[_Steps, _Tail]:
+    """The steps of :func:`_plan` that may be present for ``profile`` (those whose
+    ``absent_without`` keys meet the profile's, worked out once per set of keys met)
+    before the chain's profile-free tail, and that tail."""
     memo = ctx.memo.get(("present", id(chain.providers)))
     if memo is None or memo[0] is not chain.providers:
         plan = _plan(ctx, chain)
         keys: set[str] = set()
         for _, inspector, _, _ in plan:
             keys.update(getattr(inspector, "absent_without", None) or ())
+        cut = len(plan)
+        while cut and (plan[cut - 1][1] is None or _free_step(plan[cut - 1])):
+            cut -= 1
+        tail = _Tail(tuple(step for step in plan[cut:] if step[1] is not None), {})
         by_met: dict[frozenset[str] | None, _Steps] = {}
         memo = ctx.memo["present", id(chain.providers)] = (
             chain.providers,
-            plan,
+            plan[:cut],
+            tail,
             frozenset(keys),
             by_met,
         )
-    _, plan, triggers, by_met = memo
+    _, head, tail, triggers, by_met = memo
     try:
         section = ctx.profiles().get(profile, {})
         met: frozenset[str] | None = frozenset(triggers.intersection(section))
@@ -298,7 +338,7 @@ def _present_steps(ctx: Context, chain: Chain, profile: str) -> _Steps:
     if steps is None:
         steps = by_met[met] = tuple(
             step
-            for step in plan
+            for step in head
             if step[1] is not None
             and (
                 met is None
@@ -306,7 +346,12 @@ def _present_steps(ctx: Context, chain: Chain, profile: str) -> _Steps:
                 or not without.isdisjoint(met)
             )
         )
-    return steps
+    return steps, tail
+
+
+def _free_step(step: tuple[str, Any, Any, Any]) -> bool:
+    """A profile-free step without an absent test."""
+    return step[3] is not None and step[2] is None
 
 
 def _step(
