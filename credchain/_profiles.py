@@ -617,7 +617,6 @@ def render(
 
     ``paint(status, text)`` may colour a status word; ``text`` is already padded.
     """
-    painted = paint is not None
     rows = report.rows
     header = ("profile", "status", "provider", "role / key", "region", "problems")
     statuses = [r.status for r in rows]
@@ -634,25 +633,25 @@ def render(
             widths[column] -= 1
     rest = width - sum(widths) - 2 * len(widths)
 
-    # Most lines fit their columns: padded by one format, without cutting or painting.
+    # Lines are padded by one format; cells are cut only on a line where one is too long.
     plain = "  ".join(f"{{:<{w}}}" for w in widths) + "  {}"
     w0, w1, w2, w3, w4 = widths
 
     def line(values: tuple[str, ...], status: str | None = None) -> str:
-        if (
-            (status is None or not painted)
-            and len(values[0]) <= w0
+        if status is not None and paint is not None:
+            parts = [_cut(values[i], w).ljust(w) for i, w in enumerate(widths)]
+            parts[1] = paint(status, parts[1])
+            return "  ".join([*parts, _cut(values[5], rest)]).rstrip()
+        if not (
+            len(values[0]) <= w0
             and len(values[1]) <= w1
             and len(values[2]) <= w2
             and len(values[3]) <= w3
             and len(values[4]) <= w4
             and len(values[5]) <= rest
         ):
-            return plain.format(*values).rstrip()
-        parts = [_cut(values[i], w).ljust(w) for i, w in enumerate(widths)]
-        if status is not None and paint is not None:
-            parts[1] = paint(status, parts[1])
-        return "  ".join([*parts, _cut(values[5], rest)]).rstrip()
+            values = (*[_cut(values[i], w) for i, w in enumerate(widths)], _cut(values[5], rest))
+        return plain.format(*values).rstrip()
 
     out = [
         f"credchain: {_plural(len(rows), 'profile')}, botocore {report.botocore_version} "
