@@ -46,7 +46,11 @@ def static_keys(
             access_key=access_key if isinstance(access_key, str) else None,
             fix=f"add {SECRET_KEY} to {section} in {path}, or remove {ACCESS_KEY}",
         )
-    token = next((values[t] for t in TOKENS if t in values), None)
+    token = None
+    for name in TOKENS:
+        if name in values:
+            token = values[name]
+            break
     kind = "temporary keys (session token)" if token else "long-term keys"
     return Finding(
         Status.FOUND,

@@ -26,6 +26,7 @@ from credchain.providers import Finding, Provider, error
 ROLE_ARN = "role_arn"
 WEB_IDENTITY_TOKEN_FILE = "web_identity_token_file"
 STATIC_KEYS = ("aws_secret_access_key", "aws_access_key_id")
+_STATIC_KEYS = frozenset(STATIC_KEYS)
 
 
 class _Stop(Exception):
@@ -40,6 +41,8 @@ def has_assume_role_vars(profile: Any) -> bool:
 
 
 def has_static(profile: Any) -> bool:
+    if isinstance(profile, dict):  # one set operation (a section is a dict)
+        return not _STATIC_KEYS.isdisjoint(profile)
     return any(k in profile for k in STATIC_KEYS)
 
 
@@ -140,8 +143,6 @@ class _Walk:
 
     def assume(self, name: str) -> tuple[str, str]:
         """botocore's ``_load_creds_via_assume_role``: role config, then source credentials."""
-        from botocore.exceptions import InvalidConfigError, PartialCredentialsError
-
         self.count += 1
         if self.count > max_hops():
             raise RecursionError("maximum recursion depth exceeded")
@@ -155,23 +156,26 @@ class _Walk:
         if duration is not None:
             with contextlib.suppress(ValueError):  # botocore ignores it; a TypeError escapes
                 int(duration)
-        where = f"profile {name}"
         if credential_source is not None and source_profile is not None:
+            from botocore.exceptions import InvalidConfigError
+
             raise self.stop(
                 InvalidConfigError(
                     error_msg=f'The profile "{name}" contains both source_profile and '
                     "credential_source."
                 ),
-                where,
+                f"profile {name}",
                 f"profile {name} sets both source_profile and credential_source.",
                 fix=f"keep only one of them in profile {name}",
             )
         if credential_source is None and source_profile is None:
+            from botocore.exceptions import PartialCredentialsError
+
             raise self.stop(
                 PartialCredentialsError(
                     provider="assume-role", cred_var="source_profile or credential_source"
                 ),
-                where,
+                f"profile {name}",
                 f"profile {name} sets role_arn without source_profile or credential_source.",
                 fix=f"add source_profile or credential_source to profile {name}",
             )
@@ -211,10 +215,10 @@ class _Walk:
             )
 
     def check_source_profile(self, parent: str, source: Any) -> None:
-        from botocore.exceptions import InfiniteLoopConfigError, InvalidConfigError
-
         where = f"source_profile in profile {parent}"
         if source not in self.profiles:
+            from botocore.exceptions import InvalidConfigError
+
             raise self.stop(
                 InvalidConfigError(
                     error_msg=f'The source_profile "{source}" referenced in the profile '
@@ -227,6 +231,8 @@ class _Walk:
         if source not in self.visited:
             return
         if source != parent or not has_static(self.profiles[source]):
+            from botocore.exceptions import InfiniteLoopConfigError
+
             chain = " -> ".join([*self.visited, str(source)])
             raise self.stop(
                 InfiniteLoopConfigError(source_profile=source, visited_profiles=self.visited),
