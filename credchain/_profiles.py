@@ -33,6 +33,7 @@ from credchain.providers import Finding
 WIDTH = 100
 WORLD_READABLE = "world-readable file"
 SECRET_KEYS = ("aws_secret_access_key", "aws_session_token", "aws_security_token")
+_SECRET_KEYS = frozenset(SECRET_KEYS)
 # Sentences of a winner's reason that say its deferred first use will fail.
 _FAILURE_WORDS = ("will fail", "expired", "unreadable")
 _DEFERRED_FAILURE = re.compile("|".join(_FAILURE_WORDS), re.IGNORECASE)
@@ -432,7 +433,13 @@ def _holding_secrets(ctx: Context, path: str, creds_file: str) -> frozenset[str]
             else:
                 sections = ctx.config_file_profiles(path)["profiles"]
             holding = frozenset(
-                name for name, section in sections.items() if any(k in section for k in SECRET_KEYS)
+                name
+                for name, section in sections.items()
+                if (
+                    not _SECRET_KEYS.isdisjoint(section)
+                    if isinstance(section, dict)
+                    else any(k in section for k in SECRET_KEYS)
+                )
             )
         except Exception:
             holding = frozenset()
