@@ -195,7 +195,7 @@ class Context:
             from botocore.configloader import build_profile_map
 
             try:
-                self._profile_maps[key] = build_profile_map(self.ini(path))
+                self._profile_maps[key] = build_profile_map(_Shared(self.ini(path)))
             except Exception as e:
                 self._profile_maps[key] = e
         return _cached(self._profile_maps[key])  # type: ignore[no-any-return]
@@ -434,6 +434,17 @@ def _announced(
                 done()
 
     return run
+
+
+class _Shared(dict[str, Any]):
+    """Parsed sections handed to botocore's ``build_profile_map``, which deep-copies its
+    input so as not to change it. Nothing changes them here (the parsed files are
+    shared by the whole inspection), so a copy of the top level serves: the profile
+    map holds the parsed sections themselves, equal to what a deep copy would hold,
+    without copying every section of a large file once more."""
+
+    def __deepcopy__(self, memo: dict[int, Any]) -> dict[str, Any]:
+        return dict(self)
 
 
 def _cached(value: Any) -> Any:

@@ -136,3 +136,26 @@ def test_separator_test_skips_only_words_no_assignment_starts_in(
     fast = [_mask.scrub(t) for t in texts]
     monkeypatch.setattr(_mask, "_SEPARATOR_AFTER", re.compile(""))  # every word is tried
     assert [_mask.scrub(t) for t in texts] == fast
+
+
+@pytest.mark.parametrize("seed", range(3))
+def test_profile_map_without_the_deep_copy_equals_botocores(tmp_path: Path, seed: int) -> None:
+    """``build_profile_map`` gets the parsed sections without deep-copying them: the map
+    is equal to botocore's ``load_config`` of the file, and the parsed file is unchanged."""
+    from botocore.configloader import load_config, raw_config_parse
+
+    rnd = random.Random(seed)
+    names = ["default", "profile a", "profile  b", 'profile "c d"', "profile", "sso-session s"]
+    names += ["services x", "preview", "profile  a", "profilex y", "profile e"]
+    body = []
+    for section in rnd.sample(names, rnd.randint(1, len(names))):  # once each, or it is an error
+        body.append(f"[{section}]\n")
+        for key in rnd.sample(KEYS, rnd.randint(0, 3)):
+            body.append(f"{key} = v{rnd.randint(0, 9)}\n")
+        if rnd.random() < 0.3:
+            body.append("s3 =\n  addressing_style = path\n")
+    path = tmp_path / "config"
+    path.write_text("".join(body))
+    ctx = Context({"HOME": str(tmp_path)}, network=False)
+    assert ctx.config_file_profiles(str(path)) == load_config(str(path))
+    assert ctx.ini(str(path)) == raw_config_parse(str(path))
