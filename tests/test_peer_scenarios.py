@@ -138,6 +138,10 @@ def peer_scenario(case: str) -> oracle.Scenario:
         else:
             env[name] = value
     env.setdefault("AWS_EC2_METADATA_SERVICE_ENDPOINT", "{http}/")
+    # No case sets a metadata timeout, and every recorded service answers: a longer one
+    # changes no outcome, while the default (1 s, credchain's bound for its whole probe)
+    # can run out on a loaded machine, against a server thread of this very process.
+    env.setdefault("AWS_METADATA_SERVICE_TIMEOUT", "5")
     env.update(oracle.GUARDS)  # STS, SSO and Signin: never called by botocore's chain anyway
     files: dict[str, str] = {}
     binary: dict[str, bytes] = {}
@@ -167,6 +171,12 @@ def test_all_cases_are_there() -> None:
         "default-token-provider-chain": 3,
     }
     assert (DATA / "README.md").exists()
+    # peer_scenario gives them a metadata timeout of its own: none sets one.
+    for case in CASES:
+        for path in (DATA / case).rglob("*"):
+            if path.is_file() and path.suffix in ("", ".json") and path.name != "http-traffic.json":
+                text = path.read_text(errors="replace").lower()
+                assert "metadata_service_timeout" not in text, path
 
 
 def test_paths_and_uris_are_rewritten() -> None:
