@@ -255,43 +255,29 @@ def present_findings(
     is decided before them: those are worked out once for each.
     """
     steps, tail = _present_steps(ctx, chain, profile)
-    found = []
-    for method, inspector, absent, free in steps:
-        if absent is not None and absent(ctx, profile):
-            continue
-        ctx.reached = reached = not decided
-        if free is None:
-            finding = _inspect(ctx, inspector, profile)
-        else:  # a profile-free inspector: shared by every profile
-            finding = free.get(reached)
-            if finding is None:
-                finding = free[reached] = _inspect(ctx, inspector, profile)
-        found.append((method, finding))
-        if not decided:
-            decided = finding.status in _DECIDING
+    found, decided = _run(ctx, steps, profile, decided)
     if tail.steps:
         done = tail.done.get(decided)
         if done is None:
-            done = tail.done[decided] = _free_tail(ctx, tail.steps, profile, decided)
+            done = tail.done[decided] = (_run(ctx, tail.steps, profile, decided)[0], ctx.reached)
         found += done[0]
         ctx.reached = done[1]
     return found
 
 
-def _free_tail(
+def _run(
     ctx: Context, steps: _Steps, profile: str, decided: bool
 ) -> tuple[list[tuple[str, Finding]], bool]:
-    """The findings of profile-free steps (the loop above), and ``ctx.reached`` after them."""
+    """The findings of ``steps`` whose absent test does not say absent, and whether the
+    chain is decided after them."""
     found = []
-    for method, inspector, _, free in steps:
-        ctx.reached = reached = not decided
-        finding = free.get(reached)
-        if finding is None:
-            finding = free[reached] = _inspect(ctx, inspector, profile)
+    for method, inspector, absent, free in steps:
+        if absent is not None and absent(ctx, profile):
+            continue
+        finding = _step(ctx, inspector, free, profile, decided)
         found.append((method, finding))
-        if not decided:
-            decided = finding.status in _DECIDING
-    return found, ctx.reached
+        decided = decided or finding.status in _DECIDING
+    return found, decided
 
 
 _Steps = tuple[tuple[str, Any, Any, Any], ...]

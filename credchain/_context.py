@@ -329,20 +329,11 @@ class Context:
     # -- secrets ---------------------------------------------------------------------------
 
     def _collect_secrets(self, sections: Mapping[str, Any]) -> None:
-        """:meth:`note_value` for every value of a parsed file, one kind lookup per key."""
-        kinds: dict[str, str | None] = {}
         for values in sections.values():
             if isinstance(values, Mapping):
                 for key, value in values.items():
-                    if not isinstance(value, str) or not value:
-                        continue
-                    kind = kinds.get(key, _UNSET)
-                    if kind is _UNSET:
-                        kind = kinds[key] = value_kind(key)
-                    if kind == "key id":
-                        self.key_ids.add(value)
-                    elif kind == "secret":
-                        self.secrets.add(value)
+                    if isinstance(value, str):
+                        self.note_value(key, value)
 
     def note_value(self, key: str, value: Any) -> None:
         """Remember values that must never be printed (by the name they are stored under)."""

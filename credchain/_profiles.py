@@ -37,8 +37,7 @@ _SECRET_KEYS = frozenset(SECRET_KEYS)
 # Sentences of a winner's reason that say its deferred first use will fail.
 _FAILURE_WORDS = ("will fail", "expired", "unreadable")
 _DEFERRED_FAILURE = re.compile("|".join(_FAILURE_WORDS), re.IGNORECASE)
-_SENTENCE = re.compile(r"(?<=[.!?])\s+(?=[A-Z])")
-# A sentence's end and the space after it: _SENTENCE with the end's mark, faster to find.
+# A sentence's end: its mark and the space after it, before a capital letter.
 _BOUNDARY = re.compile(r"(?P<end>[.!?])\s+(?=[A-Z])")
 # Read once: each ``Status.X`` is an enum lookup, and a listing compares ~15 per profile.
 _ERROR, _FOUND, _UNKNOWN = Status.ERROR, Status.FOUND, Status.UNKNOWN
@@ -250,10 +249,7 @@ def walk(
 def _row(
     ctx: Context, name: str, exposed: dict[str, str], config_file: str, creds_file: str
 ) -> ProfileRow:
-    ctx.instance_vars["profile"] = name
-    chain = build_chain(ctx, True)
-    build_error = chain.build_error
-    findings = present_findings(ctx, chain, name, build_error is not None)
+    findings, build_error = walk(ctx, name, all_findings=False)
     clean = _cleaner(ctx, name)
     problems: list[Problem] = []
     winner: tuple[str, Finding] | None = None
@@ -409,8 +405,8 @@ def _first_failure_word(text: str) -> int:
 
 def _from_sentence_at(text: str, at: int) -> str:
     """The sentences of ``text`` from the one holding position ``at`` to the end, joined
-    by single spaces, as ``" ".join(_SENTENCE.split(text)[i:])`` (no word of
-    ``_DEFERRED_FAILURE`` spans sentences: none holds a sentence's end)."""
+    by single spaces (no word of ``_DEFERRED_FAILURE`` spans sentences: none holds a
+    sentence's end)."""
     start = 0
     for boundary in _BOUNDARY.finditer(text, 0, at + 1):  # + 1: its lookahead
         start = boundary.end()
@@ -522,11 +518,7 @@ def _secrets_of(values: Mapping[str, Any]) -> tuple[frozenset[str], frozenset[st
     secrets, key_ids = [], []
     for key, value in values.items():
         if isinstance(value, str) and value:
-            kind = _KINDS.get(key, _UNSEEN)
-            if kind is _UNSEEN:
-                kind = _KINDS[key] = value_kind(key)
-            if kind is None:
-                continue
+            kind = value_kind(key)
             if kind == "secret":
                 secrets.append(value)
             elif kind == "key id":
@@ -534,11 +526,6 @@ def _secrets_of(values: Mapping[str, Any]) -> tuple[frozenset[str], frozenset[st
     if not secrets and not key_ids:
         return _NO_SECRETS
     return frozenset(secrets), frozenset(key_ids)
-
-
-# Key -> value_kind(key), without a call per value (a listing asks for every key).
-_KINDS: dict[str, str | None] = {}
-_UNSEEN = object()
 
 
 # -- rendering ---------------------------------------------------------------------------

@@ -80,6 +80,14 @@ def cli_env(home: Path, url: str, **extra: str) -> dict[str, str]:
     return env
 
 
+def use_cli_env(monkeypatch: pytest.MonkeyPatch, home: Path, url: str) -> None:
+    """Make :func:`cli_env` this process's environment (for ``main()`` called in process)."""
+    for name in [n for n in os.environ if n.startswith(("AWS_", "BOTO_"))]:
+        monkeypatch.delenv(name)
+    for name, value in cli_env(home, url).items():
+        monkeypatch.setenv(name, value)
+
+
 def run_wrapped(tmp_path: Path, env: dict[str, str], port: int, *argv: str) -> dict[str, Any]:
     out = tmp_path / "seen.json"
     proc = subprocess.run(
@@ -150,10 +158,7 @@ def test_nothing_outlives_the_command(
     tmp_path: Path, silent: loopback.RawServer, monkeypatch: pytest.MonkeyPatch, capsys: Any
 ) -> None:
     """In this process: after main(), no credchain thread runs and no socket stays open."""
-    for name in [n for n in os.environ if n.startswith(("AWS_", "BOTO_"))]:
-        monkeypatch.delenv(name)
-    for name, value in cli_env(tmp_path, silent.url).items():
-        monkeypatch.setenv(name, value)
+    use_cli_env(monkeypatch, tmp_path, silent.url)
     assert main(["explain"]) == 1
     assert "did not answer within 1 s" in capsys.readouterr().out
     assert loopback.credchain_threads() == []
@@ -300,10 +305,7 @@ def test_an_early_start_that_fails_leaves_it_to_explain(
     """Should starting the probe early fail, explain() starts it itself: the same verdict."""
     import credchain._imds
 
-    for name in [n for n in os.environ if n.startswith(("AWS_", "BOTO_"))]:
-        monkeypatch.delenv(name)
-    for name, value in cli_env(tmp_path, silent.url).items():
-        monkeypatch.setenv(name, value)
+    use_cli_env(monkeypatch, tmp_path, silent.url)
 
     def broken(ctx: Any) -> None:
         raise RuntimeError("not now")
