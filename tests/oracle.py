@@ -578,12 +578,16 @@ def _expected_status(
 def _unrun_below(p: ProviderResult, load: Mapping[str, Any]) -> bool:
     """A credential_process below the decision: credchain never runs it, so whether it would
     fail is unknowable to it; botocore's load() runs it. Shadowed is then the claim the
-    configuration supports (its reason says it was not run)."""
+    configuration supports (its reason says it was not run). The same holds for a role
+    whose source profile's credentials come from such a process."""
+    unrun = "not run" in p.reason
+    if p.method == "assume-role":
+        unrun = "(custom-process) (not run)" in p.reason
     return (
-        p.method == "custom-process"
+        p.method in ("custom-process", "assume-role")
         and p.status is Status.SHADOWED
         and load["result"] == "raises"
-        and "not run" in p.reason
+        and unrun
     )
 
 
