@@ -165,22 +165,28 @@ def run(request: dict[str, Any]) -> dict[str, Any]:
 
 
 def probe(request: dict[str, Any]) -> dict[str, Any]:
-    """``load()`` of each named provider of a fresh chain, on its own."""
-    session = botocore.session.Session(profile=request.get("profile"))
+    """``load()`` of each named provider of a fresh chain, on its own.
+
+    Each provider gets a session of its own: a load that raised can leave its
+    session changed (``Session.full_config`` keeps the config file's profiles
+    once the credentials file failed to parse, and says nothing the next time),
+    which no walk that reaches the next provider would have seen.
+    """
     loads: dict[str, Any] = {}
-    try:
-        resolver = session.get_component("credential_provider")
-    except Exception as e:
-        return {"loads": loads, "build_error": type(e).__name__}
-    wanted = set(request["methods"])
-    for provider in resolver.providers:
-        if provider.METHOD not in wanted:
-            continue
-        # The chain with every provider above this one removed starts with this load().
+    for method in request["methods"]:
+        session = botocore.session.Session(profile=request.get("profile"))
         try:
-            loads[provider.METHOD] = _loaded(provider.load())
+            resolver = session.get_component("credential_provider")
         except Exception as e:
-            loads[provider.METHOD] = {"result": "raises", "raises": type(e).__name__}
+            return {"loads": loads, "build_error": type(e).__name__}
+        for provider in resolver.providers:
+            if method != provider.METHOD:
+                continue
+            # The chain with every provider above this one removed starts with this load().
+            try:
+                loads[method] = _loaded(provider.load())
+            except Exception as e:
+                loads[method] = {"result": "raises", "raises": type(e).__name__}
     return {"loads": loads}
 
 
