@@ -431,11 +431,7 @@ def _holding_secrets(ctx: Context, path: str, creds_file: str) -> frozenset[str]
             holding = frozenset(
                 name
                 for name, section in sections.items()
-                if (
-                    not _SECRET_KEYS.isdisjoint(section)
-                    if isinstance(section, dict)
-                    else any(k in section for k in SECRET_KEYS)
-                )
+                if isinstance(section, dict) and not _SECRET_KEYS.isdisjoint(section)
             )
         except Exception:
             holding = frozenset()
